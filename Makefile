@@ -1,0 +1,127 @@
+# SPDX-License-Identifier: ISC
+# vmgo: the only Makefile.  Non-recursive; output in $(O) (default build/).
+#
+#   make run       set up if needed, build, boot examples/hello under QEMU
+#   make test      set up if needed, host unit tests and guest tests
+#   make           build the runtime and tools into $(O)
+#   make install PREFIX=/usr/local
+#   make setup     install packages and fetch lwIP (tools/setup)
+#
+# V=1 shows commands.
+
+O		?= build
+PREFIX		?= /usr/local
+CC		?= gcc
+HOSTCC		?= cc
+LD		:= ld
+OBJCOPY		:= objcopy
+REALGO		?= $(firstword $(wildcard /usr/lib/go-1.23/bin/go) $(shell command -v go 2>/dev/null))
+
+ifneq ($(V),1)
+Q		:= @
+endif
+
+MUSL_INC	:= /usr/include/x86_64-linux-musl
+GCC_INC		:= $(shell $(CC) -print-file-name=include)
+
+# Everything in the image: freestanding, no SSE (interrupt paths must not
+# touch FPU state), no red zone (traps land on the current stack).
+KCFLAGS		:= -std=c11 -ffreestanding -nostdinc \
+		   -isystem include/libc -isystem $(MUSL_INC) -isystem $(GCC_INC) \
+		   -Iinclude -Iruntime \
+		   -fno-pie -fno-pic -mcmodel=small -mno-red-zone -mgeneral-regs-only \
+		   -fno-omit-frame-pointer -fno-strict-aliasing -fno-builtin-malloc \
+		   -fstack-protector-strong -mstack-protector-guard=global \
+		   -O2 -g -MMD -MP \
+		   -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wwrite-strings \
+		   -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
+KASFLAGS	:= $(filter-out -std=c11,$(KCFLAGS)) -D__ASSEMBLER__
+
+# Sources: every .c/.S below these folders is part of the image.
+KSRCS		:= $(sort $(wildcard boot/*.c boot/*.S runtime/*.c runtime/*.S \
+		   runtime/x86_64/*.c runtime/x86_64/*.S runtime/mm/*.c \
+		   runtime/libc/*.c fs/*.c net/*.c))
+KOBJS		:= $(patsubst %,$(O)/%.o,$(basename $(KSRCS)))
+
+LIBDIR		:= $(O)/lib/vmgo
+BINDIR		:= $(O)/bin
+TOOLS		:= $(BINDIR)/go $(BINDIR)/vmgo-cc $(BINDIR)/vmgo-link $(BINDIR)/vmgo
+SETUP_STAMP	:= $(O)/.setup-done
+
+all: $(LIBDIR)/vmgo.o $(LIBDIR)/vmgo.ld $(LIBDIR)/include $(TOOLS)
+
+$(O)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(KCFLAGS) -c $< -o $@
+
+$(O)/%.o: %.S
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  AS      $<")
+	$(Q)$(CC) $(KASFLAGS) -c $< -o $@
+
+# The runtime as one relocatable object.  Only the libc ABI and the boot
+# entry points stay global, so user cgo code cannot collide with internals.
+$(LIBDIR)/vmgo.o: $(KOBJS) runtime/exports.txt
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(LD) -r -o $@.tmp $(KOBJS)
+	$(Q)$(OBJCOPY) --keep-global-symbols=runtime/exports.txt $@.tmp $@
+	$(Q)rm -f $@.tmp
+
+$(LIBDIR)/vmgo.ld: boot/vmgo.ld
+	@mkdir -p $(dir $@)
+	$(Q)cp $< $@
+
+$(LIBDIR)/include: $(wildcard include/libc/*.h include/libc/*/*.h include/vmgo/*.h)
+	@mkdir -p $@
+	$(Q)rm -rf $@ && mkdir -p $@ && cp -r include/libc/. $@/ && cp -r include/vmgo $@/vmgo
+
+$(BINDIR)/go: tools/go
+	@mkdir -p $(dir $@)
+	$(Q)install -m 755 $< $@
+$(BINDIR)/vmgo-cc: tools/vmgo-cc
+	@mkdir -p $(dir $@)
+	$(Q)install -m 755 $< $@
+$(BINDIR)/vmgo-link: tools/vmgo-link
+	@mkdir -p $(dir $@)
+	$(Q)install -m 755 $< $@
+$(BINDIR)/vmgo: $(wildcard tools/vmgo/*.go) tools/vmgo/go.mod
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  GO      $@")
+	$(Q)cd tools/vmgo && CGO_ENABLED=0 GOOS=linux GOFLAGS=-mod=mod $(REALGO) build -o $(abspath $@) .
+
+# Set-up runs once per build directory (tools/setup is idempotent anyway).
+$(SETUP_STAMP): tools/setup
+	$(Q)tools/setup $(O)
+	@touch $@
+setup:
+	$(Q)tools/setup $(O)
+	@touch $(SETUP_STAMP)
+
+run: $(SETUP_STAMP)
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)cd examples/hello && PATH=$(abspath $(BINDIR)):$$PATH GOOS=vmgo go build -o $(abspath $(O))/hello.img .
+	$(Q)$(BINDIR)/vmgo run $(O)/hello.img
+
+test: $(SETUP_STAMP)
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)O=$(O) tests/run
+
+# Host unit tests only (no QEMU).
+unit: $(SETUP_STAMP)
+	$(Q)O=$(O) tests/run unit
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/vmgo
+	install -m 755 $(TOOLS) $(DESTDIR)$(PREFIX)/bin/
+	cp -r $(LIBDIR)/. $(DESTDIR)$(PREFIX)/lib/vmgo/
+
+clean:
+	rm -rf $(O)/bin $(O)/lib $(O)/boot $(O)/runtime $(O)/fs $(O)/net $(O)/tests $(O)/*.img
+
+distclean:
+	rm -rf $(O)
+
+.PHONY: all setup run test unit install clean distclean
+-include $(KOBJS:.o=.d)

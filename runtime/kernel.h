@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * kernel.h: the runtime's primary internal header.  Every cross-file
+ * prototype of runtime/, fs/ and net/ is declared here or in one of the
+ * per-area headers it includes, grouped by the file that defines it.
+ *
+ * Conventions (docs/STYLE.md): internal functions return 0 or -errno
+ * (OpenBSD numbering, <errno.h> from include/libc); allocators return NULL
+ * or 0; the libc edge converts with ret_errno().
+ */
+#ifndef VMGO_RUNTIME_KERNEL_H
+#define VMGO_RUNTIME_KERNEL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <errno.h>
+
+#include <vmgo/abi.h>
+#include <vmgo/bootinfo.h>
+
+#define PAGE_SIZE	4096UL
+#define PAGE_SHIFT	12
+#define ALIGN_UP(x, a)	(((x) + ((a) - 1)) & ~((__typeof__(x))(a) - 1))
+#define ALIGN_DOWN(x, a) ((x) & ~((__typeof__(x))(a) - 1))
+#define ARRAY_LEN(a)	(sizeof(a) / sizeof((a)[0]))
+#define MIN(a, b)	((a) < (b) ? (a) : (b))
+#define MAX(a, b)	((a) > (b) ? (a) : (b))
+
+#define __unused	__attribute__((unused))
+#define __packed	__attribute__((packed))
+#define __aligned(n)	__attribute__((aligned(n)))
+#define __printflike(f, a) __attribute__((format(printf, f, a)))
+#define likely(x)	__builtin_expect(!!(x), 1)
+#define unlikely(x)	__builtin_expect(!!(x), 0)
+
+#include "x86_64/cpu.h"
+#include "spinlock.h"
+#include "list.h"
+#include "mm/mm.h"
+#include "thread.h"
+
+/* main.c: boot sequence */
+_Noreturn void	kmain(struct bootinfo *bi);
+extern struct bootinfo *boot_info;
+
+/* console.c: 16550 UART on COM1, the console for fds 0-2 and kprintf */
+void	console_init(void);
+/* Write n bytes; any context (takes the console lock with interrupts off). */
+void	console_write(const char *s, size_t n);
+/* One received byte, or -1 if none is waiting.  Any context. */
+int	console_getc(void);
+
+/* kprintf.c: formatted output without allocation or floating point.
+ * Conversions: %d %i %u %x %X %o %c %s %p %%, flags '-' '0' ' ' '+' '#',
+ * width and precision (also '*'), length modifiers hh h l ll z t j. */
+int	kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+int	ksnprintf(char *buf, size_t size, const char *fmt, ...) __printflike(3, 4);
+void	kprintf(const char *fmt, ...) __printflike(1, 2);
+void	kvprintf(const char *fmt, va_list ap);
+
+/* panic.c: fatal errors in the runtime itself */
+/* Print "vmgo: panic: MSG", the caller's backtrace, and exit VMGO_EXIT_PANIC. */
+_Noreturn void	panic(const char *fmt, ...) __printflike(1, 2);
+#define assert(e) ((e) ? (void)0 : \
+	panic("assertion failed: %s (%s:%d)", #e, __FILE__, __LINE__))
+
+/* platform.c: leaving the VM */
+/* End the VM with status (0-255) on every CPU.  Any context. */
+_Noreturn void	platform_exit(int status);
+
+/* cmdline.c: the boot command line "KEY=VALUE ... -- arg ..." */
+struct cmdline {
+	int	argc;		/* argv[0] is vmgo.argv0 or "app" */
+	char	**argv;		/* argc entries, then NULL */
+	int	envc;
+	char	**envp;		/* envc entries, then NULL; follows argv's NULL */
+	char	**vmgo;		/* "vmgo.*" keys, NULL-terminated (not in envp) */
+	char	**block;	/* argv, NULL, envp, NULL contiguously (Go needs that) */
+};
+/*
+ * Parse line into *out, using storage from alloc (kmalloc in the image, malloc
+ * in host tests).  Words are separated by blanks; "..." groups and \ escapes
+ * a character.  Before "--", a word with '=' is KEY=VALUE (vmgo.* keys go to
+ * out->vmgo, others to the environment); a word without '=' is an argument.
+ * After "--" every word is an argument.  Returns 0, -EINVAL on an unterminated
+ * quote or empty key (*errmsg then says what was wrong), -ENOMEM.
+ */
+int	cmdline_parse(const char *line, struct cmdline *out,
+	    void *(*alloc)(size_t), const char **errmsg);
+/* The value of vmgo.KEY (key without the "vmgo." prefix), or NULL. */
+const char *cmdline_vmgo(const struct cmdline *c, const char *key);
+
+/* string.c: freestanding string and memory functions (also the libc ABI) */
+void	*memcpy(void *restrict d, const void *restrict s, size_t n);
+void	*memmove(void *d, const void *s, size_t n);
+void	*memset(void *d, int c, size_t n);
+int	memcmp(const void *a, const void *b, size_t n);
+size_t	strlen(const char *s);
+size_t	strnlen(const char *s, size_t max);
+int	strcmp(const char *a, const char *b);
+int	strncmp(const char *a, const char *b, size_t n);
+char	*strchr(const char *s, int c);
+char	*strrchr(const char *s, int c);
+
+/* libc/errno.c: the libc edge */
+/* r >= 0: return r.  r < 0: set the thread's errno to -r, return -1. */
+long	ret_errno(long r);
+/* Print "vmgo: NAME: not implemented (ENOSYS)" once per name. */
+int	enosys(const char *name);
+
+#endif
