@@ -91,6 +91,11 @@ int	cmdline_parse(const char *line, struct cmdline *out,
 	    void *(*alloc)(size_t), const char **errmsg);
 /* The value of vmgo.KEY (key without the "vmgo." prefix), or NULL. */
 const char *cmdline_vmgo(const struct cmdline *c, const char *key);
+/*
+ * boot_info->cmdline parsed once (kmalloc) on first use; later calls return
+ * the same object.  NULL if the line does not parse.  Thread context.
+ */
+const struct cmdline *cmdline_boot(void);
 
 /* string.c: freestanding string and memory functions (also the libc ABI) */
 void	*memcpy(void *restrict d, const void *restrict s, size_t n);
@@ -103,11 +108,32 @@ int	strcmp(const char *a, const char *b);
 int	strncmp(const char *a, const char *b, size_t n);
 char	*strchr(const char *s, int c);
 char	*strrchr(const char *s, int c);
+void	*memchr(const void *s, int c, size_t n);
+char	*strcpy(char *restrict d, const char *restrict s);
+char	*strncpy(char *restrict d, const char *restrict s, size_t n);
+size_t	strlcpy(char *restrict d, const char *restrict s, size_t size);
+char	*strdup(const char *s);
 
 /* libc/errno.c: the libc edge */
 /* r >= 0: return r.  r < 0: set the thread's errno to -r, return -1. */
 long	ret_errno(long r);
-/* Print "vmgo: NAME: not implemented (ENOSYS)" once per name. */
+/* Print "vmgo: NAME: not implemented (ENOSYS)" once per name; then set
+ * errno to ENOSYS and return -1 (so "return enosys("x");" is a libc body). */
 int	enosys(const char *name);
+
+/* libc/entropy.c: random bytes (RDSEED/RDRAND, else TSC jitter + ChaCha20) */
+/* Fill buf with n unpredictable bytes.  Never blocks; always 0.  Any
+ * context except NMI. */
+int	entropy_fill(void *buf, size_t n);
+
+/* libc/signal.c: dispositions, masks, alternate stacks, pending sets */
+/*
+ * Send sig (1..32) to thread t, or to the process when t is NULL.  SIG_IGN
+ * and default-ignore signals are dropped; a default-terminate signal ends
+ * the image with status 128+sig; a caught one is recorded pending (bit
+ * sig-1 of t->sigpending or of the process set) for the delivery code.
+ * 0 or -EINVAL.  Any context.
+ */
+int	signal_send(struct thread *t, int sig);
 
 #endif
