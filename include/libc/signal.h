@@ -11,6 +11,7 @@
 #define __NEED_size_t
 #define __NEED_pid_t
 #define __NEED_uid_t
+#define __NEED_time_t
 #define __NEED_struct_timespec
 #define __NEED_pthread_t
 #define __NEED_sigset_t
