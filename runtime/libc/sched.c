@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * sched.c: the libc thread-scheduling calls Go uses (docs/go-openbsd-abi.md
+ * §2.4, §6.9): sched_yield, getthrid, thrkill.
+ */
+#define _DEFAULT_SOURCE 1
+#include <sched.h>
+#include <signal.h>
+
+#include "kernel.h"
+
+/* Let another runnable thread of this CPU run first (Go's osyield while
+ * spinning on a lock).  0.  Thread context, with or without a g. */
+int
+sched_yield(void)
+{
+	sched_yield_thread();
+	return 0;
+}
+
+/* The calling thread's id: positive, unique among live threads, fits in
+ * an int32 (Go's m.procid).  Any thread context. */
+int
+getthrid(void)
+{
+	return thread_current()->tid;
+}
+
+/*
+ * OpenBSD thrkill(2): send sig to thread tid (sig 0: only check it
+ * exists); tcb is not checked.  For now the signal is only recorded
+ * pending on the target (t->sigpending); delivering it to the handler Go
+ * installed (SIGURG async preemption) is the signal code's job and comes
+ * in a later change.  0, or -1 with errno ESRCH for an unknown tid, EINVAL
+ * for a bad signal number.  Thread or signal context.
+ */
+int
+thrkill(int tid, int sig, void *tcb)
+{
+	if (sig < 0 || sig >= NSIG)
+		return (int)ret_errno(-EINVAL);
+	return (int)ret_errno(thread_kill(tid, sig));
+}

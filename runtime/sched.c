@@ -1,0 +1,357 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * sched.c: the thread scheduler.  Each CPU has a FIFO run queue, a 10 ms
+ * round-robin slice enforced by the local APIC one-shot timer, a list of
+ * dead threads to reap and an idle thread that HLTs.  A switch is a copy of
+ * trap frames on the way out of an interrupt: sched_trap_return() saves the
+ * interrupted frame (and XSAVE state) into the current thread and loads the
+ * next thread's, and the interrupt stub's IRET resumes it.  A voluntary
+ * switch is "int $VEC_RESCHED", so both paths are one.
+ *
+ * Invariants (the lock of CPU c's run queue, rq->lock, guards all of them;
+ * it is only taken with interrupts off):
+ *  1. A thread belongs to one CPU, t->cpu, for its whole life (no
+ *     migration yet), so only CPU c ever pops c's run queue or runs its
+ *     threads, and only CPU c reaps the threads that died on it.
+ *  2. c->cur is the one thread whose state lives in the CPU registers of c.
+ *     It is on no run queue.  c->cur changes only in sched_trap_return on c
+ *     under rq->lock, after the outgoing frame and FPU state are saved.
+ *  3. A thread is on c's ready list iff its state is THREAD_RUNNABLE and
+ *     it is not c->cur.  sched_make_runnable enqueues a BLOCKED thread
+ *     only if it is not current; a thread that blocked but is still current
+ *     (between thread_wait's unlock and the switch) just becomes RUNNABLE,
+ *     and sched_trap_return then keeps it running: no wake-up is lost and
+ *     no thread is queued twice.
+ *  4. So a thread runs on at most one CPU, and every RUNNABLE thread is
+ *     either current or queued: none is lost.
+ *  5. A DEAD thread goes to the zombie list when it leaves the CPU; its
+ *     stack is no longer in use from then on (the switch runs on the IST
+ *     stack), so sched_reap may free it in thread context.
+ */
+#include "kernel.h"
+
+#define RFLAGS_IF	0x200
+
+struct runq {
+	struct spinlock	lock;
+	struct list	ready;		/* THREAD_RUNNABLE, FIFO */
+	struct list	zombies;	/* THREAD_DEAD, off CPU */
+	/* The rest is touched only by the owning CPU, interrupts off. */
+	uint64_t	slice_end;	/* monotonic ns: end of cur's slice */
+	uint64_t	armed;		/* timer deadline (monotonic ns), 0 none */
+	int		enabled;	/* sched_enable ran: timer is ours */
+};
+
+static struct runq runqs[MAX_CPUS];
+
+/*
+ * Program the one-shot timer for the earliest of the current thread's
+ * slice end (not for the idle thread: idle is tickless) and the first
+ * sleeper's deadline.  Interrupts off.
+ */
+static void
+arm_timer(struct cpu *c, struct runq *rq)
+{
+	uint64_t want, now;
+
+	if (!rq->enabled)
+		return;
+	want = waitq_next_deadline();
+	if (c->cur != c->idle && (want == 0 || rq->slice_end < want))
+		want = rq->slice_end;
+	if (want == rq->armed)
+		return;
+	rq->armed = want;
+	if (want == 0) {
+		lapic_timer_stop();
+		return;
+	}
+	now = time_monotonic();
+	lapic_timer_oneshot(want > now ? want - now : 0);
+}
+
+/* VEC_TIMER: expire sleepers, end the slice if someone else is waiting. */
+static void
+timer_intr(struct trapframe *tf)
+{
+	struct cpu *c = cpu_this();
+	struct runq *rq = c->runq;
+	uint64_t now;
+
+	lapic_eoi();
+	rq->armed = 0;
+	now = time_monotonic();
+	waitq_expire(now);
+	if (c->cur != c->idle && now >= rq->slice_end) {
+		spin_lock(&rq->lock);
+		if (!list_empty(&rq->ready))
+			c->need_resched = 1;
+		else
+			rq->slice_end = now + SCHED_QUANTUM_NS;
+		spin_unlock(&rq->lock);
+	}
+	arm_timer(c, rq);
+}
+
+/* VEC_RESCHED ("int" from sched_yield_thread/sched_block): no EOI, it is
+ * not an APIC interrupt. */
+static void
+resched_intr(struct trapframe *tf)
+{
+	cpu_this()->need_resched = 1;
+}
+
+/*
+ * Set up CPU c's run queue with idle as its idle thread, and (boot CPU)
+ * route VEC_TIMER and VEC_RESCHED here.  Boot, interrupts off.
+ */
+void
+sched_cpu_init(struct cpu *c, struct thread *idle)
+{
+	struct runq *rq = &runqs[c->id];
+
+	list_init(&rq->ready);
+	list_init(&rq->zombies);
+	c->runq = rq;
+	c->idle = idle;
+	c->need_resched = 0;
+	waitq_cpu_init(c);
+	if (c->id == 0) {
+		trap_register(VEC_TIMER, timer_intr);
+		trap_register(VEC_RESCHED, resched_intr);
+	}
+}
+
+/*
+ * Start time slicing on this CPU and enable interrupts.  Thread context
+ * (kmain on the boot thread), once per CPU.
+ */
+void
+sched_enable(void)
+{
+	struct cpu *c = cpu_this();
+	struct runq *rq = c->runq;
+
+	irq_disable();
+	rq->slice_end = time_monotonic() + SCHED_QUANTUM_NS;
+	rq->enabled = 1;
+	arm_timer(c, rq);
+	irq_enable();
+}
+
+/*
+ * Start scheduling and retire the boot thread: from here on this CPU runs
+ * the threads kmain created, and its idle thread when none is runnable.
+ * The boot stack is not ours to free and stays allocated.
+ */
+_Noreturn void
+sched_start(void)
+{
+	sched_enable();
+	thread_exit();
+}
+
+/*
+ * Make t runnable: a new thread (created THREAD_BLOCKED) or one woken from
+ * thread_wait.  No effect on a thread that is not THREAD_BLOCKED.  Any
+ * context; takes t's run-queue lock with interrupts off.
+ */
+void
+sched_make_runnable(struct thread *t)
+{
+	struct cpu *c = t->cpu;
+	struct runq *rq = c->runq;
+	uint64_t f;
+
+	f = spin_lock_irqsave(&rq->lock);
+	if (t->state == THREAD_BLOCKED) {
+		t->state = THREAD_RUNNABLE;
+		/* Invariant 3: a current thread is never queued. */
+		if (c->cur != t) {
+			list_push_back(&rq->ready, &t->runq_link);
+			/*
+			 * An idle CPU switches on its next interrupt return;
+			 * a busy one at the end of the running slice.  Once
+			 * other CPUs exist, c != cpu_this() needs an IPI
+			 * (VEC_IPI) here to get out of HLT.
+			 */
+			if (c->cur == c->idle)
+				c->need_resched = 1;
+		}
+	}
+	spin_unlock_irqrestore(&rq->lock, f);
+}
+
+/* Raise VEC_RESCHED; the switch happens on its way out. */
+static inline void
+resched(void)
+{
+	__asm__ volatile("int %0" :: "i"(VEC_RESCHED) : "memory");
+}
+
+/* Let another runnable thread of this CPU run; returns at once if none is
+ * waiting.  Thread context, any interrupt state. */
+void
+sched_yield_thread(void)
+{
+	resched();
+}
+
+/*
+ * Switch away from a thread that set itself THREAD_BLOCKED or THREAD_DEAD;
+ * returns (for BLOCKED) once it was made runnable and chosen again.
+ * Thread context; usually interrupts off (thread_wait, thread_exit).
+ */
+void
+sched_block(void)
+{
+	resched();
+}
+
+/*
+ * Free the threads that died on this CPU (invariant 5).  Thread context
+ * (kfree and kstack_free are not for interrupt handlers).
+ */
+void
+sched_reap(void)
+{
+	struct runq *rq = cpu_this()->runq;
+	struct thread *t;
+	uint64_t f;
+
+	for (;;) {
+		f = spin_lock_irqsave(&rq->lock);
+		if (list_empty(&rq->zombies)) {
+			spin_unlock_irqrestore(&rq->lock, f);
+			return;
+		}
+		t = list_entry(rq->zombies.next, struct thread, runq_link);
+		list_remove(&t->runq_link);
+		spin_unlock_irqrestore(&rq->lock, f);
+		thread_reap(t);
+	}
+}
+
+/*
+ * Body of every CPU's idle thread: reap the dead, then HLT until an
+ * interrupt.  The scheduler picks idle only when the ready list is empty
+ * and leaves it on the first interrupt return after a wake-up.
+ */
+void *
+sched_idle(void *arg)
+{
+	struct runq *rq = cpu_this()->runq;
+
+	for (;;) {
+		sched_reap();
+		irq_disable();
+		if (!list_empty(&rq->ready)) {
+			irq_enable();
+			resched();
+			continue;
+		}
+		/* STI's one-instruction shadow (SDM vol 2B, STI) makes the
+		 * pair atomic: no wake-up slips in before the HLT. */
+		__asm__ volatile("sti; hlt" ::: "memory");
+	}
+}
+
+/*
+ * May the interrupted context in tf be switched away from?  Only thread
+ * context interrupted by an interrupt (not an exception: those are
+ * resolved or turned into signals in place) with interrupts enabled, or
+ * the explicit VEC_RESCHED; never an interrupt nested on an IST stack.
+ */
+static bool
+may_switch(const struct cpu *c, const struct trapframe *tf)
+{
+	int i;
+
+	if (tf->vector < VEC_IRQ_BASE)
+		return false;
+	if (!(tf->rflags & RFLAGS_IF) && tf->vector != VEC_RESCHED)
+		return false;
+	for (i = 1; i < 8; i++) {
+		uintptr_t top = (uintptr_t)c->ist[i];
+
+		if (top != 0 && tf->rsp <= top && tf->rsp > top - IST_STACK_SIZE)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * On every interrupt return (trap.c), interrupts off, on the IST stack:
+ * if the current thread blocked, died, yielded or used up its slice while
+ * another is ready, save *tf and its FPU state into it, and load the next
+ * thread's FPU state, %fs base and frame into *tf.  Then re-arm the timer.
+ */
+void
+sched_trap_return(struct trapframe *tf)
+{
+	struct cpu *c = cpu_this();
+	struct runq *rq = c->runq;
+	struct thread *cur = c->cur, *next;
+	int resched_wanted;
+
+	if (rq == NULL || cur == NULL)
+		return;		/* before thread_init */
+	if (!may_switch(c, tf) ||
+	    (!c->need_resched && cur->state == THREAD_RUNNING)) {
+		arm_timer(c, rq);
+		return;
+	}
+
+	spin_lock(&rq->lock);
+	resched_wanted = c->need_resched;
+	c->need_resched = 0;
+	switch (cur->state) {
+	case THREAD_RUNNABLE:
+		/* Woken before it left the CPU (invariant 3): keep going. */
+		cur->state = THREAD_RUNNING;
+		if (!resched_wanted)
+			goto keep;
+		/* FALLTHROUGH */
+	case THREAD_RUNNING:
+		if (list_empty(&rq->ready))
+			goto keep;
+		cur->state = THREAD_RUNNABLE;
+		if (cur != c->idle)
+			list_push_back(&rq->ready, &cur->runq_link);
+		break;
+	case THREAD_BLOCKED:
+		break;
+	case THREAD_DEAD:
+		list_push_back(&rq->zombies, &cur->runq_link);
+		break;
+	}
+
+	if (!list_empty(&rq->ready)) {
+		next = list_entry(rq->ready.next, struct thread, runq_link);
+		list_remove(&next->runq_link);
+	} else
+		next = c->idle;
+
+	/* Save the outgoing thread before it can be seen off CPU. */
+	if (cur->state != THREAD_DEAD) {
+		cur->tf = *tf;
+		if (cur->fpu != NULL)
+			cpu_fpu_save(cur->fpu);
+	}
+	next->state = THREAD_RUNNING;
+	next->cpu = c;
+	c->cur = next;
+	rq->slice_end = time_monotonic() + SCHED_QUANTUM_NS;
+	spin_unlock(&rq->lock);
+
+	/* The idle thread has no FPU area: it leaves the registers alone. */
+	if (next->fpu != NULL)
+		cpu_fpu_restore(next->fpu);
+	wrmsr(MSR_FS_BASE, next->fs_base);
+	*tf = next->tf;
+	arm_timer(c, rq);
+	return;
+keep:
+	spin_unlock(&rq->lock);
+	arm_timer(c, rq);
+}
