@@ -40,6 +40,7 @@
 #include "list.h"
 #include "mm/mm.h"
 #include "thread.h"
+#include "../fs/fs.h"
 
 /* main.c: boot sequence */
 _Noreturn void	kmain(struct bootinfo *bi);

@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * console_file.c: the console as an open file (fds 0-2, /dev/tty,
+ * /dev/console).  Writes go to console_write(); reads poll the UART.
+ */
+#include "kernel.h"
+#include "libc/fcntl.h"
+#include "libc/sys/stat.h"
+
+/*
+ * Input has no interrupt yet: a blocking read polls console_getc() and
+ * sleeps this long between empty polls.  The UART holds 16 bytes (16550
+ * FIFO), about 1.4 ms at 115200 baud, so typing faster than that may lose
+ * bytes; pasted input can.  Good enough for interactive use until the
+ * UART interrupt path exists.
+ */
+#define CONSOLE_POLL_NS		10000000ULL	/* 10 ms */
+#define CONSOLE_EOF_CHAR	0x04		/* ^D, the default VEOF */
+
+/*
+ * A minimal canonical-mode-like read: wait for the first byte, then take
+ * what is already there up to a newline.  CR becomes LF (ICRNL); ^D at
+ * the start of a read is end of file.  No echo, no line editing.
+ */
+static long
+console_read(struct file *fp, void *buf, size_t n, int64_t *off)
+{
+	char *p = buf;
+	size_t got = 0;
+	int c;
+
+	while ((c = console_getc()) < 0) {
+		if (file_nonblock(fp))
+			return -EAGAIN;
+		thread_sleep_until(time_monotonic() + CONSOLE_POLL_NS);
+	}
+	for (;;) {
+		if (c == CONSOLE_EOF_CHAR)
+			break;
+		if (c == '\r')
+			c = '\n';
+		p[got++] = (char)c;
+		if (c == '\n' || got == n)
+			break;
+		c = console_getc();
+		if (c < 0)
+			break;
+	}
+	return (long)got;
+}
+
+static long
+console_write_op(struct file *fp, const void *buf, size_t n, int64_t *off)
+{
+	console_write(buf, n);
+	return (long)n;
+}
+
+static int
+console_stat(struct file *fp, struct stat *st)
+{
+	st->st_mode = S_IFCHR | 0620;
+	st->st_dev = VFS_DEV_DEVFS;
+	st->st_ino = DEVFS_INO_CONSOLE;
+	st->st_nlink = 1;
+	st->st_rdev = 0;		/* OpenBSD cons: major 0, minor 0 */
+	st->st_blksize = PAGE_SIZE;
+	return 0;
+}
+
+/*
+ * Not pollable: Go registers a file with kqueue only if F_GETFL shows
+ * O_NONBLOCK, which the console never has unless a program sets it, and
+ * then EV_ADD fails with ENODEV and Go falls back to blocking reads.
+ */
+static const struct file_ops console_ops = {
+	.read = console_read,
+	.write = console_write_op,
+	.stat = console_stat,
+};
+
+struct file console_file = {
+	.ops = &console_ops,
+	.refs = 3,			/* fds 0, 1, 2 (fd.c) */
+	.flags = O_RDWR,
+	.knotes = LIST_INIT(console_file.knotes),
+	.permanent = true,
+};
+
+/* A new open file on the console.  0 or -ENOMEM.  Thread context. */
+int
+console_file_open(int flags, struct file **fpp)
+{
+	*fpp = file_alloc(&console_ops, NULL, flags);
+	return *fpp != NULL ? 0 : -ENOMEM;
+}
