@@ -1,0 +1,3 @@
+module vmgo/tools/vmgo
+
+go 1.21

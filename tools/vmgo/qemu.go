@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: ISC
+
+// qemu.go: finding QEMU and building its command line.
+
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+)
+
+// qemu is the QEMU binary vmgo runs.
+type qemu struct {
+	path    string
+	version string // first line of --version, filled in by loadVersion
+}
+
+// findQEMU returns $VMGO_QEMU or qemu-system-x86_64 from PATH.
+func findQEMU() (*qemu, error) {
+	name := os.Getenv("VMGO_QEMU")
+	if name == "" {
+		name = "qemu-system-x86_64"
+	}
+	path, err := exec.LookPath(name)
+	if err != nil {
+		return nil, fmt.Errorf("%s not found: install QEMU (apt-get install qemu-system-x86, or run tools/setup) or set VMGO_QEMU to its path", name)
+	}
+	return &qemu{path: path}, nil
+}
+
+func (q *qemu) loadVersion() error {
+	if q.version != "" {
+		return nil
+	}
+	out, err := exec.Command(q.path, "--version").Output()
+	if err != nil {
+		return fmt.Errorf("%s --version failed: %v", q.path, err)
+	}
+	q.version = strings.TrimSpace(strings.SplitN(string(out), "\n", 2)[0])
+	return nil
+}
+
+// hasMachine says whether this QEMU knows machine type m.
+func (q *qemu) hasMachine(m string) bool {
+	out, err := exec.Command(q.path, "-machine", "help").Output()
+	if err != nil {
+		return false
+	}
+	for _, line := range strings.Split(string(out), "\n") {
+		f := strings.Fields(line)
+		if len(f) > 0 && f[0] == m {
+			return true
+		}
+	}
+	return false
+}
+
+// runConfig is everything that shapes one QEMU run.
+type runConfig struct {
+	machine  string // pc, q35 or microvm
+	mem      string // -m
+	smp      int
+	accel    string // kvm or tcg
+	image    string
+	cmdline  string
+	debugcon string // file the isa-debugcon writes to
+	extra    []string
+}
+
+// debugDevices are the two devices platform_exit() uses: "vmgo-exit: N"
+// on the debugcon (VMGO_DEBUGCON_PORT 0xe9), then N to isa-debug-exit
+// (VMGO_DEBUG_EXIT_PORT 0xf4, 4 bytes wide), include/vmgo/abi.h.
+func debugDevices(debugcon string) []string {
+	return []string{
+		"-device", "isa-debug-exit,iobase=0xf4,iosize=4",
+		"-chardev", "file,id=vmgo-debugcon,path=" + escapeOpt(debugcon),
+		"-device", "isa-debugcon,iobase=0xe9,chardev=vmgo-debugcon",
+	}
+}
+
+// escapeOpt doubles commas, QEMU's escape inside option values.
+func escapeOpt(s string) string {
+	return strings.ReplaceAll(s, ",", ",,")
+}
+
+// qemuArgs is the QEMU command line (without the program name).  The
+// console is COM1 on vmgo's own stdin/stdout (the terminal stays usable:
+// signal=on keeps Ctrl-C a signal); -nodefaults leaves out the default
+// NIC, VGA, monitor and drives; -no-reboot turns a guest reset or triple
+// fault into QEMU's exit.
+func qemuArgs(c runConfig) []string {
+	machine := c.machine
+	if machine == "microvm" {
+		// Do not let QEMU append virtio-mmio device words to the
+		// command line: after "--" they would become program arguments.
+		machine += ",auto-kernel-cmdline=off"
+	}
+	cpu := "max"
+	if c.accel == "kvm" {
+		cpu = "host"
+	}
+	args := []string{
+		"-M", machine,
+		"-m", c.mem,
+		"-smp", fmt.Sprint(c.smp),
+		"-accel", c.accel,
+		"-cpu", cpu,
+		"-nodefaults", "-no-reboot", "-display", "none",
+		"-chardev", "stdio,id=vmgo-console,signal=on",
+		"-serial", "chardev:vmgo-console",
+	}
+	args = append(args, debugDevices(c.debugcon)...)
+	args = append(args, "-kernel", c.image, "-append", c.cmdline)
+	return append(args, c.extra...)
+}

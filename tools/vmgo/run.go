@@ -1,0 +1,335 @@
+// SPDX-License-Identifier: ISC
+
+// run.go: vmgo run and vmgo exec: boot an image under QEMU.
+
+package main
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"os/signal"
+	"regexp"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+)
+
+const runUsage = `usage: vmgo run [options] IMAGE [KEY=VALUE ...] [-- ARG ...]
+       vmgo exec [options] IMAGE [ARG ...]
+
+Boots IMAGE (built with GOOS=vmgo go build) under QEMU with the console on
+this terminal and exits with the program's exit status.  KEY=VALUE words
+become the program's environment (vmgo.* keys configure the runtime); words
+after -- become os.Args[1:].  vmgo exec takes every word after IMAGE as an
+argument (the form go run -exec and go test -exec use).
+
+options:
+`
+
+const runUsageTail = `
+environment: VMGO_QEMU (QEMU binary), VMGO_ACCEL (kvm, tcg, auto).
+exit status: the program's; 124 after -timeout; 125 when vmgo or QEMU
+failed or the guest stopped without reporting a status.
+`
+
+// listFlag collects a repeatable option.
+type listFlag []string
+
+func (l *listFlag) String() string     { return strings.Join(*l, " ") }
+func (l *listFlag) Set(s string) error { *l = append(*l, s); return nil }
+
+// runOptions are vmgo run's options.
+type runOptions struct {
+	machine  string
+	mem      string
+	smp      int
+	accel    string
+	timeout  time.Duration
+	qemuArgs listFlag
+	debugcon string
+	verbose  bool
+	dryRun   bool
+}
+
+var memRE = regexp.MustCompile(`^[0-9]+[KMGTkmgt]?$`)
+
+// parseRun parses vmgo run's (or exec's) arguments into options, the
+// image, the words before "--" and the program arguments.
+func parseRun(name string, argv []string, stderr io.Writer) (o runOptions, image string, words, args []string, err error) {
+	fs := flag.NewFlagSet("vmgo "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, runUsage)
+		fs.PrintDefaults()
+		fmt.Fprint(stderr, runUsageTail)
+	}
+	accel := os.Getenv("VMGO_ACCEL")
+	if accel == "" {
+		accel = "auto"
+	}
+	fs.StringVar(&o.machine, "machine", "q35", "QEMU machine: pc, q35 or microvm (PVH boot)")
+	fs.StringVar(&o.mem, "m", "256M", "guest memory (QEMU -m syntax: 256M, 1G)")
+	fs.IntVar(&o.smp, "smp", 1, "number of CPUs")
+	fs.StringVar(&o.accel, "accel", accel, "accelerator: kvm, tcg or auto (default from $VMGO_ACCEL)")
+	fs.DurationVar(&o.timeout, "timeout", 0, "stop QEMU and exit 124 after this long (e.g. 90s, 5m; 0: never)")
+	fs.Var(&o.qemuArgs, "qemu-arg", "one extra QEMU argument (repeatable: -qemu-arg -s -qemu-arg -S)")
+	fs.StringVar(&o.debugcon, "debugcon", "", "keep the debug console output (isa-debugcon, port 0xe9) in this file")
+	fs.BoolVar(&o.verbose, "v", false, "print the QEMU command line")
+	fs.BoolVar(&o.dryRun, "n", false, "print the QEMU command line and exit without running it")
+	if err = fs.Parse(argv); err != nil {
+		return
+	}
+	switch o.machine {
+	case "pc", "q35", "microvm":
+	default:
+		err = fmt.Errorf("-machine %s: use pc, q35 or microvm", o.machine)
+		return
+	}
+	if !memRE.MatchString(o.mem) {
+		err = fmt.Errorf("-m %s: give a size like 256M or 1G", o.mem)
+		return
+	}
+	if o.smp < 1 || o.smp > 255 {
+		err = fmt.Errorf("-smp %d: give 1 to 255 CPUs", o.smp)
+		return
+	}
+	if o.timeout < 0 {
+		err = fmt.Errorf("-timeout %v: must not be negative", o.timeout)
+		return
+	}
+	rest := fs.Args()
+	if len(rest) == 0 {
+		err = errors.New("no image given (usage: vmgo " + name + " [options] IMAGE ...; vmgo help run)")
+		return
+	}
+	image, rest = rest[0], rest[1:]
+	if name == "exec" {
+		return o, image, nil, rest, nil
+	}
+	words, args, err = splitWords(rest)
+	return
+}
+
+// checkImage gives a clear error for the common mistakes: no such file,
+// not an ELF file, a program built for the host instead of GOOS=vmgo.
+func checkImage(image string) error {
+	f, err := os.Open(image)
+	if err != nil {
+		return fmt.Errorf("cannot open image: %v", unwrapPathErr(err))
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.IsDir() {
+		return fmt.Errorf("%s is a directory, not an image", image)
+	}
+	head := make([]byte, 8192)
+	n, _ := io.ReadFull(f, head)
+	head = head[:n]
+	if !bytes.HasPrefix(head, []byte("\x7fELF")) {
+		return fmt.Errorf("%s is not a vmgo image (not an ELF file); build one with GOOS=vmgo go build", image)
+	}
+	for off := 0; off+4 <= len(head); off += 4 {
+		if head[off] == 0x02 && head[off+1] == 0xb0 && head[off+2] == 0xad && head[off+3] == 0x1b {
+			return nil
+		}
+	}
+	return fmt.Errorf("%s has no multiboot header: it is not a vmgo image (build it with PATH=<vmgo>/bin:$PATH GOOS=vmgo go build)", image)
+}
+
+// cmdRun is vmgo run (name "run") and vmgo exec (name "exec").
+func cmdRun(name string, argv []string) int {
+	o, image, words, args, err := parseRun(name, argv, os.Stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		return fail("%v", err)
+	}
+	if err := checkImage(image); err != nil {
+		return fail("%v", err)
+	}
+	line, err := buildCmdline(imageName(image), words, args)
+	if err != nil {
+		return fail("%v", err)
+	}
+	q, err := findQEMU()
+	if err != nil {
+		return fail("%v", err)
+	}
+	if o.machine == "microvm" && !q.hasMachine("microvm") {
+		return fail("%s has no microvm machine; use -machine q35 or a QEMU built with microvm", q.path)
+	}
+	if err := q.loadVersion(); err != nil {
+		return fail("%v", err)
+	}
+	ac, err := chooseAccel(o.accel, defaultHost(), q, image)
+	if err != nil {
+		return fail("%v", err)
+	}
+
+	dbg := o.debugcon
+	if dbg == "" {
+		f, err := os.CreateTemp("", "vmgo-debugcon-*")
+		if err != nil {
+			return fail("%v", err)
+		}
+		f.Close()
+		dbg = f.Name()
+		defer os.Remove(dbg)
+	}
+	qargs := qemuArgs(runConfig{
+		machine: o.machine, mem: o.mem, smp: o.smp, accel: ac.accel,
+		image: image, cmdline: line, debugcon: dbg, extra: o.qemuArgs,
+	})
+	if o.verbose || o.dryRun {
+		fmt.Fprintf(os.Stderr, "vmgo: accelerator %s: %s\n", ac.accel, ac.reason)
+		fmt.Fprintf(os.Stderr, "vmgo: %s\n", shellQuote(append([]string{q.path}, qargs...)))
+	}
+	if o.dryRun {
+		return 0
+	}
+	return boot(q.path, qargs, dbg, o.timeout)
+}
+
+// boot runs QEMU to the end and maps how it ended to an exit status.
+func boot(qemuPath string, qargs []string, debugcon string, timeout time.Duration) int {
+	cmd := exec.Command(qemuPath, qargs...)
+	cmd.Stdin = os.Stdin
+	cmd.Stdout = os.Stdout
+	var errBuf tailBuffer
+	cmd.Stderr = io.MultiWriter(os.Stderr, &errBuf)
+
+	// Catch the signals before QEMU starts; QEMU gets them forwarded (it
+	// may also get SIGINT straight from the terminal: that is harmless).
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
+	defer signal.Stop(sigs)
+
+	if err := cmd.Start(); err != nil {
+		return fail("cannot start %s: %v", qemuPath, err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+
+	var timer <-chan time.Time
+	if timeout > 0 {
+		t := time.NewTimer(timeout)
+		defer t.Stop()
+		timer = t.C
+	}
+	var interrupted os.Signal
+	timedOut := false
+	var werr error
+wait:
+	for {
+		select {
+		case werr = <-done:
+			break wait
+		case s := <-sigs:
+			interrupted = s
+			cmd.Process.Signal(s)
+		case <-timer:
+			timedOut = true
+			werr = stop(cmd, done)
+			break wait
+		}
+	}
+
+	if timedOut {
+		fmt.Fprintf(os.Stderr, "vmgo: timeout: the guest was still running after %v; QEMU stopped\n", timeout)
+		return exitTimeout
+	}
+	end := qemuEnd{stderr: errBuf.String()}
+	end.debugcon, _ = os.ReadFile(debugcon)
+	end.code = 0
+	var ee *exec.ExitError
+	if errors.As(werr, &ee) {
+		end.code = ee.ExitCode()
+		if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+			end.code = -1
+			end.signal = sigName(ws.Signal())
+		}
+	} else if werr != nil {
+		return fail("waiting for QEMU: %v", werr)
+	}
+	if interrupted != nil {
+		if n, ok := debugconStatus(end.debugcon); ok {
+			return n
+		}
+		return fail("interrupted by %s; QEMU stopped", sigName(interrupted))
+	}
+	status, why := exitStatus(end)
+	if why != "" {
+		fmt.Fprintf(os.Stderr, "vmgo: %s\n", why)
+	}
+	return status
+}
+
+// sigName is "SIGINT" for the signals vmgo meets, "signal N" otherwise.
+func sigName(s os.Signal) string {
+	names := map[syscall.Signal]string{
+		syscall.SIGINT: "SIGINT", syscall.SIGTERM: "SIGTERM",
+		syscall.SIGHUP: "SIGHUP", syscall.SIGKILL: "SIGKILL",
+		syscall.SIGSEGV: "SIGSEGV", syscall.SIGABRT: "SIGABRT",
+	}
+	if ss, ok := s.(syscall.Signal); ok {
+		if n, ok := names[ss]; ok {
+			return n
+		}
+		return fmt.Sprintf("signal %d", int(ss))
+	}
+	return s.String()
+}
+
+// stop ends QEMU: SIGTERM first (QEMU then restores the terminal), SIGKILL
+// if it is still there two seconds later.
+func stop(cmd *exec.Cmd, done <-chan error) error {
+	cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(2 * time.Second):
+		cmd.Process.Kill()
+		return <-done
+	}
+}
+
+// tailBuffer keeps the last 4 KiB written to it.
+type tailBuffer struct {
+	mu  sync.Mutex
+	buf []byte
+}
+
+func (t *tailBuffer) Write(p []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.buf = append(t.buf, p...)
+	if len(t.buf) > 4096 {
+		t.buf = t.buf[len(t.buf)-4096:]
+	}
+	return len(p), nil
+}
+
+func (t *tailBuffer) String() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return string(t.buf)
+}
+
+// shellQuote renders a command for copying into a POSIX shell.
+func shellQuote(argv []string) string {
+	q := make([]string, len(argv))
+	for i, a := range argv {
+		if a != "" && strings.Trim(a, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_=+,./:@%") == "" {
+			q[i] = a
+		} else {
+			q[i] = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+		}
+	}
+	return strings.Join(q, " ")
+}
