@@ -52,6 +52,8 @@ void	console_init(void);
 void	console_write(const char *s, size_t n);
 /* One received byte, or -1 if none is waiting.  Any context. */
 int	console_getc(void);
+/* From now on console_write ignores its lock (panic paths).  Any context. */
+void	console_panic(void);
 
 /* kprintf.c: formatted output without allocation or floating point.
  * Conversions: %d %i %u %x %X %o %c %s %p %%, flags '-' '0' ' ' '+' '#',
@@ -66,6 +68,10 @@ void	kvprintf(const char *fmt, va_list ap);
 _Noreturn void	panic(const char *fmt, ...) __printflike(1, 2);
 #define assert(e) ((e) ? (void)0 : \
 	panic("assertion failed: %s (%s:%d)", #e, __FILE__, __LINE__))
+/* Print rip, then the return addresses up the frame-pointer chain from rbp. */
+void	panic_backtrace(uintptr_t rip, uintptr_t rbp);
+/* Pick the stack-protector canary; once, from kmain after cpu_init_bsp. */
+void	stack_protector_init(void);
 
 /* platform.c: leaving the VM */
 /* End the VM with status (0-255) on every CPU.  Any context. */
@@ -97,6 +103,10 @@ const char *cmdline_vmgo(const struct cmdline *c, const char *key);
  * the same object.  NULL if the line does not parse.  Thread context.
  */
 const struct cmdline *cmdline_boot(void);
+
+/* fs/fd.c: the file descriptor table */
+/* Set up the table with fds 0-2 on the console; once, from kmain. */
+void	fd_init(void);
 
 /* string.c: freestanding string and memory functions (also the libc ABI) */
 void	*memcpy(void *restrict d, const void *restrict s, size_t n);

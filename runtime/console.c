@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * console.c: the 16550 UART on COM1, 115200 8N1 with FIFOs.  Output is
+ * polled; input is polled too until the serial IRQ is wired up.
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kernel.h"
+
+#define COM1		0x3f8
+/* 16550 registers (offsets from the base port) and bits, per the
+ * National Semiconductor PC16550D data sheet, table II. */
+#define UART_DATA	0	/* RBR/THR; DLL when LCR.DLAB */
+#define UART_IER	1	/* DLM when LCR.DLAB */
+#define UART_FCR	2
+#define UART_LCR	3
+#define UART_MCR	4
+#define UART_LSR	5
+#define UART_SCR	7
+#define FCR_ENABLE	0x01
+#define FCR_CLEAR	0x06	/* reset both FIFOs */
+#define FCR_TRIG14	0xc0	/* receive interrupt at 14 bytes */
+#define LCR_8N1		0x03
+#define LCR_DLAB	0x80
+#define MCR_DTR_RTS	0x03
+#define LSR_DR		0x01	/* a byte has arrived */
+#define LSR_THRE	0x20	/* transmit holding register empty */
+#define BAUD_DIVISOR	1	/* 115200 = 1.8432 MHz / 16 / 1 */
+
+/*
+ * Bounded wait for the transmitter: a missing or wedged UART must not
+ * hang the runtime (an absent port reads 0xff, which looks ready).
+ */
+#define TX_SPIN_MAX	100000
+
+static struct spinlock console_lock;
+static int console_broken;	/* panic: write without the lock */
+static int console_present;	/* the scratch register holds a value */
+
+/*
+ * Program COM1.  Called first thing in kmain (and by boot_main on a fatal
+ * boot error); safe to call again.
+ */
+void
+console_init(void)
+{
+	outb(COM1 + UART_IER, 0);		/* no interrupts yet */
+	outb(COM1 + UART_LCR, LCR_DLAB);
+	outb(COM1 + UART_DATA, BAUD_DIVISOR & 0xff);
+	outb(COM1 + UART_IER, BAUD_DIVISOR >> 8);
+	outb(COM1 + UART_LCR, LCR_8N1);
+	outb(COM1 + UART_FCR, FCR_ENABLE | FCR_CLEAR | FCR_TRIG14);
+	outb(COM1 + UART_MCR, MCR_DTR_RTS);
+	outb(COM1 + UART_SCR, 0x5a);
+	console_present = inb(COM1 + UART_SCR) == 0x5a;
+}
+
+static void
+putc_raw(char c)
+{
+	int n;
+
+	for (n = 0; n < TX_SPIN_MAX; n++) {
+		if (inb(COM1 + UART_LSR) & LSR_THRE)
+			break;
+		cpu_pause();
+	}
+	outb(COM1 + UART_DATA, (uint8_t)c);
+}
+
+/*
+ * Write n bytes, turning "\n" into "\r\n".  Any context: takes the console
+ * lock with interrupts off, so lines from different CPUs do not mix.
+ * After console_panic() the lock is ignored.
+ */
+void
+console_write(const char *s, size_t n)
+{
+	uint64_t f = 0;
+	int locked = !__atomic_load_n(&console_broken, __ATOMIC_RELAXED);
+	size_t i;
+
+	if (locked)
+		f = spin_lock_irqsave(&console_lock);
+	for (i = 0; i < n; i++) {
+		if (s[i] == '\n')
+			putc_raw('\r');
+		putc_raw(s[i]);
+	}
+	if (locked)
+		spin_unlock_irqrestore(&console_lock, f);
+}
+
+/*
+ * From now on console_write ignores its lock: the CPU that panics may
+ * have been interrupted while holding it, or another CPU may never let go.
+ * Called by panic() and fatal traps.  Any context.
+ */
+void
+console_panic(void)
+{
+	__atomic_store_n(&console_broken, 1, __ATOMIC_RELAXED);
+}
+
+/*
+ * One received byte, or -1 if none is waiting.  Any context; never blocks.
+ */
+int
+console_getc(void)
+{
+	if (!console_present || (inb(COM1 + UART_LSR) & LSR_DR) == 0)
+		return -1;
+	return inb(COM1 + UART_DATA);
+}
