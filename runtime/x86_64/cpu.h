@@ -116,6 +116,9 @@ void	cpu_fpu_save(void *area);
 void	cpu_fpu_restore(const void *area);
 /* Set an FPU area to the ABI's initial state (FCW 0x37f, MXCSR 0x1f80). */
 void	cpu_fpu_init_area(void *area);
+/* Move this CPU's IST stacks to kstack_alloc stacks (guard page below);
+ * once, after vm_init.  Keeps the static ones if memory is short. */
+void	cpu_alloc_ist(void);
 
 /* trap.c: exceptions and interrupts */
 typedef void (*trap_handler_t)(struct trapframe *tf);
@@ -124,6 +127,10 @@ typedef void (*trap_handler_t)(struct trapframe *tf);
 void	trap_register(int vector, trap_handler_t fn);
 /* Print a trap frame (registers, vector, CR2) on the console. */
 void	trap_dump(const struct trapframe *tf);
+/* Every vector's C entry, called only by vectors.S. */
+void	trap(struct trapframe *tf);
+/* Set by the signal code: 0 = the exception became a signal, resume tf. */
+extern int (*trap_signal_hook)(struct trapframe *tf);
 
 /* Hardware access. */
 static inline void outb(uint16_t port, uint8_t v) { __asm__ volatile("outb %0, %1" :: "a"(v), "Nd"(port)); }
