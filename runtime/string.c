@@ -38,6 +38,7 @@ memmove(void *d, const void *s, size_t n)
 {
 	unsigned char *dp = d;
 	const unsigned char *sp = s;
+	uint64_t f;
 
 	if (n == 0 || dp == sp)
 		return d;
@@ -45,8 +46,10 @@ memmove(void *d, const void *s, size_t n)
 		return memcpy(d, s, n);
 	dp += n - 1;
 	sp += n - 1;
-	__asm__ volatile("pushfq; cli; std; rep movsb; cld; popfq"
+	f = irq_save();
+	__asm__ volatile("std; rep movsb; cld"
 	    : "+D"(dp), "+S"(sp), "+c"(n) : : "memory", "cc");
+	irq_restore(f);
 	return d;
 }
 
@@ -91,6 +94,7 @@ memchr(const void *s, int c, size_t n)
 	return NULL;
 }
 
+/* Length of s without its NUL.  Any context (as are all below). */
 size_t
 strlen(const char *s)
 {

@@ -12,16 +12,16 @@ static int boot_errno;
 
 /*
  * The calling thread's errno slot.  Valid on every thread, in signal
- * handlers and before threads exist (then a single boot slot).  %gs is
- * zero until cpu.c installs the per-CPU structure, so check the base
- * itself before dereferencing %gs:0.  Any context; never fails.
+ * handlers and before threads exist (then a single boot slot).  %gs:0
+ * means nothing until cpu_init_bsp() has set the %gs base, which it does
+ * just before it sets ncpus to 1.  Any context; never fails.
  */
 int *
 __errno(void)
 {
 	struct thread *t;
 
-	if (rdmsr(MSR_GS_BASE) == 0)
+	if (__atomic_load_n(&ncpus, __ATOMIC_ACQUIRE) == 0)
 		return &boot_errno;
 	t = thread_current();
 	return t != NULL ? &t->err : &boot_errno;

@@ -55,11 +55,14 @@ static uint32_t proc_pending;
 static uint32_t boot_mask;
 static stack_t boot_altstack = { NULL, 0, SS_DISABLE };
 
-/* The calling thread, or NULL before %gs and the first thread exist. */
+/*
+ * The calling thread, or NULL before %gs and the first thread exist
+ * (cpu_init_bsp() sets ncpus once %gs is valid; see errno.c).
+ */
 static struct thread *
 cur_thread(void)
 {
-	if (rdmsr(MSR_GS_BASE) == 0)
+	if (__atomic_load_n(&ncpus, __ATOMIC_ACQUIRE) == 0)
 		return NULL;
 	return thread_current();
 }
@@ -80,7 +83,7 @@ int
 sigaction(int sig, const struct sigaction *restrict act,
     struct sigaction *restrict oact)
 {
-	struct sigaction nsa;
+	struct sigaction nsa = { 0 };
 	uint64_t f;
 
 	if (!sig_valid(sig) ||
@@ -181,7 +184,7 @@ sigaltstack(const stack_t *restrict ss, stack_t *restrict oss)
 	uintptr_t here = (uintptr_t)__builtin_frame_address(0);
 	bool on = enabled && here >= (uintptr_t)*sp &&
 	    here < (uintptr_t)*sp + *size;
-	stack_t nss;
+	stack_t nss = { NULL, 0, SS_DISABLE };
 
 	if (ss != NULL) {
 		nss = *ss;

@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * enosys.c: every libc function Go can reference (docs/go-openbsd-abi.md
+ * §12, §14) that nothing in the image implements yet.  Each returns -1
+ * with errno ENOSYS and names itself on the console once ("vmgo: NAME:
+ * not implemented (ENOSYS)"), so a missing feature is visible, never
+ * silent, and the link never fails.
+ *
+ * The stubs are weak: whoever implements one of these for real just
+ * defines it (strong) in their own file and the stub drops out at link
+ * time; delete its line here when convenient.  The stubs return long, so
+ * rax is -1 in full for Go's 64-bit wrappers (syscallX: rax == -1) as well
+ * as for the 32-bit ones ((int32)rax == -1).  None of them returns a
+ * pointer (such a stub would have to return NULL, not -1).
+ *
+ * This file must not include the libc headers that declare these names
+ * (their prototypes differ from the uniform "long name(void)").
+ */
+#include "kernel.h"
+
+/*
+ * The table.  Tier letters as in the ABI document: N network (until net/
+ * provides sockets), X go-test binaries, L link-only.  Owner in brackets
+ * where a teammate's area will take the name over.
+ */
+#define ENOSYS_FUNCS(X)							\
+	/* sockets [net/] */						\
+	X(socket)	/* N */						\
+	X(socketpair)	/* L */						\
+	X(bind)		/* N */						\
+	X(listen)	/* N */						\
+	X(accept)	/* L */						\
+	X(accept4)	/* N */						\
+	X(connect)	/* N */						\
+	X(getsockopt)	/* N */						\
+	X(setsockopt)	/* N */						\
+	X(getsockname)	/* N */						\
+	X(getpeername)	/* N */						\
+	X(shutdown)	/* N */						\
+	X(sendto)	/* L */						\
+	X(recvfrom)	/* L */						\
+	X(sendmsg)	/* L */						\
+	X(recvmsg)	/* L */						\
+	/* file system changes and queries [fs/] */			\
+	X(access)	/* L */						\
+	X(faccessat)	/* X: os/exec LookPath */			\
+	X(mkdir)	/* X */						\
+	X(mkdirat)	/* Go 1.24 os.Root */				\
+	X(rmdir)	/* X */						\
+	X(unlink)	/* X */						\
+	X(unlinkat)	/* X */						\
+	X(rename)	/* X */						\
+	X(renameat)	/* Go 1.24 os.Root */				\
+	X(link)		/* L */						\
+	X(linkat)	/* Go 1.24 os.Root */				\
+	X(symlink)	/* L */						\
+	X(symlinkat)	/* Go 1.24 os.Root */				\
+	X(readlink)	/* L */						\
+	X(readlinkat)	/* Go 1.24 os.Root */				\
+	X(chmod)	/* X */						\
+	X(fchmod)	/* L */						\
+	X(fchmodat)	/* Go 1.24 os.Root */				\
+	X(chown)	/* L */						\
+	X(fchown)	/* L */						\
+	X(lchown)	/* L */						\
+	X(fchownat)	/* Go 1.24 os.Root */				\
+	X(chflags)	/* L */						\
+	X(fchflags)	/* L */						\
+	X(utimensat)	/* X */						\
+	X(utimes)	/* L */						\
+	X(futimes)	/* L */						\
+	X(truncate)	/* L */						\
+	X(ftruncate)	/* L */						\
+	X(fsync)	/* X */						\
+	X(sync)		/* L */						\
+	X(flock)	/* L */						\
+	X(mkfifo)	/* L */						\
+	X(mknod)	/* L */						\
+	X(pathconf)	/* L */						\
+	X(fpathconf)	/* L */						\
+	X(statfs)	/* L */						\
+	X(fstatfs)	/* L */						\
+	X(getfsstat)	/* L */						\
+	X(chroot)	/* L */						\
+	X(revoke)	/* L */						\
+	X(unmount)	/* L */						\
+	X(select)	/* L */						\
+	/* processes: one process, no fork or exec */			\
+	X(fork)		/* X: os/exec */				\
+	X(execve)	/* X: os/exec */				\
+	X(wait4)	/* X: os/exec */				\
+	X(setpgid)	/* X: os/exec */				\
+	X(setsid)	/* X: os/exec */				\
+	X(ptrace)	/* L */						\
+	/* credentials: always root, never changed */			\
+	X(setuid)	/* L */						\
+	X(seteuid)	/* L */						\
+	X(setgid)	/* L */						\
+	X(setegid)	/* L */						\
+	X(setreuid)	/* L */						\
+	X(setregid)	/* L */						\
+	X(setgroups)	/* L */						\
+	X(setlogin)	/* L */						\
+	/* signals and time */						\
+	X(sigsuspend)	/* L: needs signal delivery */			\
+	X(setitimer)	/* X: runtime/pprof's SIGPROF timer */		\
+	X(adjtime)	/* L */						\
+	X(settimeofday)	/* L */
+
+#define ENOSYS_STUB(name)						\
+	long name(void);						\
+	__attribute__((weak)) long					\
+	name(void)							\
+	{								\
+		return enosys(#name);					\
+	}
+
+ENOSYS_FUNCS(ENOSYS_STUB)
