@@ -212,10 +212,25 @@ kq_change(struct kqueue *kq, const struct kevent *kev, struct knote **spare,
 	return 0;
 }
 
+/* Move the entries of from (in order) to the front of to. */
+static void
+list_splice_front(struct list *from, struct list *to)
+{
+	if (list_empty(from))
+		return;
+	from->prev->next = to->next;
+	to->next->prev = from->prev;
+	to->next = from->next;
+	from->next->prev = to;
+	list_init(from);
+}
+
 /*
  * Collect up to nev ready events into ev.  Each queued knote is looked at
- * once per scan; level-triggered ones that were reported go back to the
- * tail of the active list.  kq_lock held.
+ * at most once per scan.  Level-triggered ones that were reported go to
+ * the tail of the active list, and those not reached for lack of room
+ * stay at its head, so a small event list cannot starve a knote.
+ * kq_lock held.
  */
 static int
 kq_scan(struct kqueue *kq, struct kevent *ev, int nev, struct list *dead)
@@ -224,24 +239,12 @@ kq_scan(struct kqueue *kq, struct kevent *ev, int nev, struct list *dead)
 	struct knote *kn;
 	int n = 0;
 
-	if (list_empty(&kq->active))
-		return 0;
-	/* Move the active list to todo. */
-	todo.next = kq->active.next;
-	todo.prev = kq->active.prev;
-	todo.next->prev = &todo;
-	todo.prev->next = &todo;
-	list_init(&kq->active);
-
-	while (!list_empty(&todo)) {
+	list_init(&todo);
+	list_splice_front(&kq->active, &todo);
+	while (!list_empty(&todo) && n < nev) {
 		p = todo.next;
 		kn = list_entry(p, struct knote, act_link);
 		list_remove(p);
-		if (n == nev) {
-			/* No room: keep it queued for the next call. */
-			list_push_back(&kq->active, p);
-			continue;
-		}
 		if (kn->disabled || !knote_check(kn, &ev[n])) {
 			kn->queued = false;
 			continue;
@@ -258,6 +261,7 @@ kq_scan(struct kqueue *kq, struct kevent *ev, int nev, struct list *dead)
 			list_push_back(&kq->active, p);
 		}
 	}
+	list_splice_front(&todo, &kq->active);
 	return n;
 }
 

@@ -63,6 +63,19 @@ vfs_mount(const char *prefix, const struct vfs_ops *ops)
 	return r;
 }
 
+/* A kmalloc'd copy of s (struct file's path is freed with kfree). */
+static char *
+vfs_strdup(const char *s)
+{
+	size_t len = strlen(s) + 1;
+	char *p;
+
+	p = kmalloc(len);
+	if (p != NULL)
+		memcpy(p, s, len);
+	return p;
+}
+
 /* The file system holding the absolute normalized path abs, and in *rel
  * the rest of the path below its mount point. */
 static const struct vfs_ops *
@@ -213,7 +226,7 @@ vfs_open(int dirfd, const char *path, int flags, int mode, struct file **fpp)
 		goto fail;
 	}
 	if (isdir && fp->path == NULL) {
-		fp->path = strdup(abs);
+		fp->path = vfs_strdup(abs);
 		if (fp->path == NULL) {
 			r = -ENOMEM;
 			goto fail;
@@ -460,7 +473,7 @@ vfs_dir_open(const char *abspath, int flags, uint32_t dev, uint64_t ino,
 		kfree(d);
 		return -ENOMEM;
 	}
-	fp->path = strdup(abspath);
+	fp->path = vfs_strdup(abspath);
 	if (fp->path == NULL) {
 		file_release(fp);
 		return -ENOMEM;
