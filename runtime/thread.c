@@ -221,7 +221,8 @@ thread_init(void)
  * A new thread running fn(arg) on this CPU, with a stack of stack_size
  * bytes (rounded up to pages) above an unmapped guard page, its own
  * static TLS and XSAVE area, signal mask mask, no alternate signal stack.
- * *out is set before the thread can run.  0 or -ENOMEM.  Thread context.
+ * *out (if out is not NULL) is set before the thread can run.  0 or
+ * -ENOMEM.  Thread context.
  */
 int
 thread_create(void *(*fn)(void *), void *arg, size_t stack_size,
@@ -251,7 +252,8 @@ thread_create(void *(*fn)(void *), void *arg, size_t stack_size,
 	list_push_back(&all_threads, &t->all_link);
 	spin_unlock_irqrestore(&all_lock, f);
 
-	*out = t;
+	if (out != NULL)
+		*out = t;
 	sched_make_runnable(t);
 	return 0;
 }
