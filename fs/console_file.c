@@ -81,7 +81,7 @@ static const struct file_ops console_ops = {
 
 struct file console_file = {
 	.ops = &console_ops,
-	.refs = 3,			/* fds 0, 1, 2 (fd.c) */
+	.refs = 0,			/* fd_init adds fds 0, 1, 2 */
 	.flags = O_RDWR,
 	.knotes = LIST_INIT(console_file.knotes),
 	.permanent = true,

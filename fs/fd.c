@@ -9,17 +9,11 @@ struct fd_slot {
 };
 
 /*
- * The one table.  fds 0-2 are the console from the first instruction on
- * (console_file holds one reference for each), so nothing needs to run
- * before Go's checkfds.  fd_lock is a leaf lock: it nests inside kq_lock
+ * The one table.  fd_lock is a leaf lock: it nests inside kq_lock
  * (kqueue.c calls fd_peek) and is never held while calling out.
  */
 static struct spinlock fd_lock;
-static struct fd_slot fd_table[FD_MAX] = {
-	[0] = { &console_file, 0 },
-	[1] = { &console_file, 0 },
-	[2] = { &console_file, 0 },
-};
+static struct fd_slot fd_table[FD_MAX];
 
 static bool
 fd_valid(int fd)
@@ -37,6 +31,23 @@ fd_find_free(int minfd)
 		if (fd_table[fd].fp == NULL)
 			return fd;
 	return -EMFILE;
+}
+
+/*
+ * Open fds 0, 1 and 2 on the console (one open file, O_RDWR, each fd
+ * holding a reference), as a Unix process inherits them; Go's checkfds
+ * then finds them open.  Once, from kmain, before any other fd exists.
+ */
+void
+fd_init(void)
+{
+	int fd;
+
+	for (fd = 0; fd < 3; fd++) {
+		file_hold(&console_file);
+		if (fd_install(&console_file, 0, false) != fd)
+			panic("fd_init: fd %d is taken", fd);
+	}
 }
 
 /*

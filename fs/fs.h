@@ -10,7 +10,8 @@
  *                 (O_ACCMODE, O_NONBLOCK, O_APPEND), an offset and the
  *                 kqueue registrations (knotes) on it.
  *   fd table      FD_MAX slots, each a struct file * plus FD_CLOEXEC; one
- *                 table (one process).  fds 0-2 start as the console.
+ *                 table (one process).  fd_init (declared in kernel.h,
+ *                 called by kmain) opens fds 0-2 on the console.
  *   vfs           absolute-path lookup by longest mounted prefix ("/",
  *                 "/dev" now; the embedded file table and /tmp later).
  *
@@ -169,7 +170,7 @@ int	fd_setfd(int fd, int fdflags);
 
 /* console_file.c: fds 0-2 */
 #define DEVFS_INO_CONSOLE	3	/* /dev/console, /dev/tty */
-/* The open file fds 0, 1 and 2 start with (permanent, O_RDWR). */
+/* The open file fd_init puts at fds 0, 1 and 2 (permanent, O_RDWR). */
 extern struct file console_file;
 /* A new open file on the console (/dev/tty, /dev/console).  0 or -ENOMEM. */
 int	console_file_open(int flags, struct file **fpp);

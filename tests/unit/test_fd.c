@@ -11,6 +11,7 @@ static long kmalloc_base;
 
 TEST(leak_baseline)
 {
+	fd_init();			/* as kmain does */
 	kmalloc_base = host_kmalloc_live;
 	EXPECT_EQ(t_open_fds(), 0);
 }

@@ -40,6 +40,7 @@ poll_events(int kq, struct kevent *ev, int nev)
 
 TEST(leak_baseline)
 {
+	fd_init();			/* as kmain does */
 	kmalloc_base = host_kmalloc_live;
 	EXPECT_EQ(t_open_fds(), 0);
 }
