@@ -125,7 +125,8 @@ rsdp_find_bios(void)
 	const uint16_t *ebda_seg = phys(0x40e);	/* BIOS data area */
 	uint64_t ebda = (uint64_t)*ebda_seg << 4, a;
 
-	if (ebda >= 0x80000 && ebda < 0xa0000 && (a = rsdp_scan(ebda, 1024)) != 0)
+	if (ebda >= 0x80000 && ebda < 0xa0000 &&
+	    (a = rsdp_scan(ebda, 1024)) != 0)
 		return a;
 	return rsdp_scan(0xe0000, 0x20000);
 }
@@ -141,7 +142,8 @@ from_multiboot(uint32_t info)
 	if (!readable(info, sizeof(*mbi)))
 		return;
 	mbi = phys(info);
-	if ((mbi->flags & MB_INFO_MMAP) && readable(mbi->mmap_addr, mbi->mmap_length)) {
+	if ((mbi->flags & MB_INFO_MMAP) &&
+	    readable(mbi->mmap_addr, mbi->mmap_length)) {
 		p = mbi->mmap_addr;
 		end = p + mbi->mmap_length;
 		while (p + sizeof(*e) <= end) {

@@ -77,10 +77,35 @@ static struct gate idt[256] __aligned(16);	/* shared by all CPUs */
 /* IST stacks until cpu_alloc_ist gives them guard pages. */
 static uint8_t bsp_ist[5][IST_STACK_SIZE] __aligned(16);
 
-static inline uint64_t read_cr0(void) { uint64_t v; __asm__ volatile("mov %%cr0, %0" : "=r"(v)); return v; }
-static inline void write_cr0(uint64_t v) { __asm__ volatile("mov %0, %%cr0" :: "r"(v) : "memory"); }
-static inline uint64_t read_cr4(void) { uint64_t v; __asm__ volatile("mov %%cr4, %0" : "=r"(v)); return v; }
-static inline void write_cr4(uint64_t v) { __asm__ volatile("mov %0, %%cr4" :: "r"(v) : "memory"); }
+static inline uint64_t
+read_cr0(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("mov %%cr0, %0" : "=r"(v));
+	return v;
+}
+
+static inline void
+write_cr0(uint64_t v)
+{
+	__asm__ volatile("mov %0, %%cr0" :: "r"(v) : "memory");
+}
+
+static inline uint64_t
+read_cr4(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("mov %%cr4, %0" : "=r"(v));
+	return v;
+}
+
+static inline void
+write_cr4(uint64_t v)
+{
+	__asm__ volatile("mov %0, %%cr4" :: "r"(v) : "memory");
+}
 
 static inline void
 xsetbv(uint32_t reg, uint64_t v)
@@ -225,17 +250,16 @@ idt_build(void)
 	}
 }
 
-/* Load gdt (with the TSS at SEG_TSS), reload every segment register, the
- * task register and the IDT. */
+/* Load gdt (with the TSS at SEG_TSS), reload every segment register and
+ * the task register.  Loading the null selector into %gs may clear its
+ * base, so the caller sets MSR_GS_BASE afterwards. */
 static void
-tables_load(uint64_t *gdt, size_t ngdt)
+gdt_load(uint64_t *gdt, size_t ngdt)
 {
-	struct __packed { uint16_t limit; uint64_t base; } gdtr, idtr;
+	struct __packed { uint16_t limit; uint64_t base; } gdtr;
 
 	gdtr.limit = ngdt * 8 - 1;
 	gdtr.base = (uintptr_t)gdt;
-	idtr.limit = sizeof(idt) - 1;
-	idtr.base = (uintptr_t)idt;
 	/* CS by a far return; FS/GS null (their bases are set by MSR). */
 	__asm__ volatile(
 	    "lgdt %0\n\t"
@@ -251,11 +275,21 @@ tables_load(uint64_t *gdt, size_t ngdt)
 	    "xorl %%eax, %%eax\n\t"
 	    "movl %%eax, %%fs\n\t"
 	    "movl %%eax, %%gs\n\t"
-	    "ltr %w3\n\t"
-	    "lidt %4"
+	    "ltr %w3"
 	    :: "m"(gdtr), "i"((uint64_t)SEG_KCODE), "i"(SEG_KDATA),
-	    "r"((uint16_t)SEG_TSS), "m"(idtr)
+	    "r"((uint16_t)SEG_TSS)
 	    : "rax", "memory");
+}
+
+/* Load the IDT: from here on traps reach trap(), which needs %gs. */
+static void
+idt_load(void)
+{
+	struct __packed { uint16_t limit; uint64_t base; } idtr;
+
+	idtr.limit = sizeof(idt) - 1;
+	idtr.base = (uintptr_t)idt;
+	__asm__ volatile("lidt %0" :: "m"(idtr) : "memory");
 }
 
 /*
@@ -298,10 +332,11 @@ cpu_init_bsp(void)
 	    TSS_AVAIL << 40 | ((tss >> 24) & 0xff) << 56;
 	bsp_gdt[SEG_TSS / 8 + 1] = tss >> 32;
 
-	idt_build();
-	tables_load(bsp_gdt, ARRAY_LEN(bsp_gdt));
+	gdt_load(bsp_gdt, ARRAY_LEN(bsp_gdt));
 	wrmsr(MSR_GS_BASE, (uintptr_t)c);
 	wrmsr(MSR_KERNEL_GS_BASE, 0);
+	idt_build();
+	idt_load();
 	ncpus = 1;
 }
 
