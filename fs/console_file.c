@@ -16,6 +16,7 @@
  */
 #define CONSOLE_POLL_NS		10000000ULL	/* 10 ms */
 #define CONSOLE_EOF_CHAR	0x04		/* ^D, the default VEOF */
+#define CONSOLE_WRITE_CHUNK	512
 
 /*
  * A minimal canonical-mode-like read: wait for the first byte, then take
@@ -49,10 +50,18 @@ console_read(struct file *fp, void *buf, size_t n, int64_t *off)
 	return (long)got;
 }
 
+/* console_write keeps interrupts off while it runs: hand it bounded
+ * pieces so a large write stays preemptible between them. */
 static long
 console_write_op(struct file *fp, const void *buf, size_t n, int64_t *off)
 {
-	console_write(buf, n);
+	const char *p = buf;
+	size_t done, k;
+
+	for (done = 0; done < n; done += k) {
+		k = MIN(n - done, (size_t)CONSOLE_WRITE_CHUNK);
+		console_write(p + done, k);
+	}
 	return (long)n;
 }
 
