@@ -182,7 +182,11 @@ irq_save(void)
 {
 	uint64_t f;
 
+#ifdef VMGO_HOST_TEST	/* host unit tests run in ring 3, where cli faults */
+	f = 0;
+#else
 	__asm__ volatile("pushfq; popq %0; cli" : "=r"(f) :: "memory");
+#endif
 	return f;
 }
 
