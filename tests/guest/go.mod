@@ -1,0 +1,3 @@
+module vmgo/tests/guest
+
+go 1.21
