@@ -6,7 +6,8 @@
  * Virtual address space (lower half only; Go needs canonical 48-bit):
  *   [0, 4 KiB)                 never mapped (nil dereferences fault)
  *   [4 KiB, top of RAM/4 GiB)  identity map: image, frames, MMIO below 4 GiB
- *   [VA_STACKS, VA_MMAP)       thread stacks with guard pages (kstack_alloc)
+ *   [VA_STACKS, VA_MMIO)       thread stacks with guard pages (kstack_alloc)
+ *   [VA_MMIO, VA_MMAP)         device regions above the identity map's reach
  *   [VA_MMAP, VA_GO_HEAP)      mmap(NULL, ...) without a usable hint
  *   [VA_GO_HEAP, VA_USER_TOP)  Go's arena hints i<<40 | 0xc000000000 and all
  *                              hinted/FIXED mappings
@@ -21,6 +22,7 @@ struct bootinfo;
 struct trapframe;
 
 #define VA_STACKS	0x0000004000000000UL	/* 256 GiB */
+#define VA_MMIO		0x0000007000000000UL	/* 448 GiB */
 #define VA_MMAP		0x0000008000000000UL	/* 512 GiB */
 #define VA_GO_HEAP	0x000000c000000000UL	/* 768 GiB */
 #define VA_USER_TOP	0x0000800000000000UL	/* end of the lower half */
@@ -48,6 +50,8 @@ uintptr_t page_phys_top(void);		/* end of the highest RAM range */
 void	vm_init(void);
 /* Map [va, va+len) to [pa, pa+len) with flags.  Page-aligned.  0 or -ENOMEM. */
 int	vm_map(uintptr_t va, uintptr_t pa, size_t len, int flags);
+/* Map one page only if nothing is mapped there: 0, -EEXIST, -ENOMEM. */
+int	vm_map_new(uintptr_t va, uintptr_t pa, int flags);
 /* Remove mappings; returns each frame that was mapped to free_frame if not NULL. */
 void	vm_unmap(uintptr_t va, size_t len, void (*free_frame)(uintptr_t pa));
 int	vm_protect(uintptr_t va, size_t len, int flags);
