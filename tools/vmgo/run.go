@@ -6,6 +6,7 @@ package main
 
 import (
 	"bytes"
+	"debug/elf"
 	"errors"
 	"flag"
 	"fmt"
@@ -117,8 +118,9 @@ func parseRun(name string, argv []string, stderr io.Writer) (o runOptions, image
 }
 
 // checkImage gives a clear error for the common mistakes: no such file,
-// not an ELF file, a program built for the host instead of GOOS=vmgo.
-func checkImage(image string) error {
+// not an ELF file, a program built for the host instead of GOOS=vmgo.  An
+// image needs a multiboot header; on microvm a PVH note alone will do.
+func checkImage(image, machine string) error {
 	f, err := os.Open(image)
 	if err != nil {
 		return fmt.Errorf("cannot open image: %v", unwrapPathErr(err))
@@ -138,7 +140,44 @@ func checkImage(image string) error {
 			return nil
 		}
 	}
+	if machine == "microvm" && hasPVHNote(image) {
+		return nil
+	}
 	return fmt.Errorf("%s has no multiboot header: it is not a vmgo image (build it with PATH=<vmgo>/bin:$PATH GOOS=vmgo go build)", image)
+}
+
+// hasPVHNote says whether image has the ELF note QEMU's PVH loader looks
+// for: owner "Xen", type XEN_ELFNOTE_PHYS32_ENTRY (18), Xen's
+// public/elfnote.h.
+func hasPVHNote(image string) bool {
+	f, err := elf.Open(image)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	for _, p := range f.Progs {
+		if p.Type != elf.PT_NOTE {
+			continue
+		}
+		data, err := io.ReadAll(p.Open())
+		if err != nil {
+			continue
+		}
+		for len(data) >= 12 {
+			bo := f.ByteOrder
+			namesz, descsz, typ := bo.Uint32(data), bo.Uint32(data[4:]), bo.Uint32(data[8:])
+			nameEnd := 12 + int(namesz+3)&^3
+			next := nameEnd + int(descsz+3)&^3
+			if next > len(data) || nameEnd > len(data) {
+				break
+			}
+			if typ == 18 && namesz == 4 && string(data[12:15]) == "Xen" {
+				return true
+			}
+			data = data[next:]
+		}
+	}
+	return false
 }
 
 // cmdRun is vmgo run (name "run") and vmgo exec (name "exec").
@@ -150,7 +189,7 @@ func cmdRun(name string, argv []string) int {
 	if err != nil {
 		return fail("%v", err)
 	}
-	if err := checkImage(image); err != nil {
+	if err := checkImage(image, o.machine); err != nil {
 		return fail("%v", err)
 	}
 	line, err := buildCmdline(imageName(image), words, args)
