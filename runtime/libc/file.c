@@ -2,7 +2,7 @@
 /*
  * file.c: the libc file-descriptor calls (docs/go-openbsd-abi.md §7):
  * open, openat, close, read, write, readv, writev, pread, pwrite, lseek,
- * fcntl, ioctl, dup, dup2, dup3, pipe, pipe2, getdents.  Each is a thin
+ * fcntl, ioctl, isatty, dup, dup2, dup3, pipe, pipe2, getdents.  Each is a thin
  * shell over fs/: -1 and errno (OpenBSD numbers) on failure.
  */
 #include "kernel.h"
@@ -323,6 +323,17 @@ ioctl(int fd, unsigned long req, ...)
 	}
 	file_release(fp);
 	return (int)ret_errno(r);
+}
+
+/*
+ * isatty(3): 0 with ENOTTY for every open fd (EBADF for a closed one),
+ * consistent with TIOCGETA: the console has no termios layer yet.
+ */
+int
+isatty(int fd)
+{
+	ret_errno(fd_getfd(fd) < 0 ? -EBADF : -ENOTTY);
+	return 0;
 }
 
 /* dup(2)/dup2(2)/dup3(2).  dup3 refuses oldfd == newfd and flags other
