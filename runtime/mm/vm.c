@@ -8,7 +8,7 @@
  * IOAPIC 0xfec00000), with 2 MiB pages where a whole 2 MiB chunk has one
  * kind and 4 KiB pages where it does not: page 0 is absent (nil
  * dereferences must fault), the image's text is RX, rodata R+NX, the rest
- * RW+NX.  Later mappings (stacks, mmap) are 4 KiB pages made on demand.
+ * RW+NX but for the boot stack's guard page.  Later mappings (stacks, mmap) are 4 KiB pages made on demand.
  *
  * Page-table pages come from page_alloc() and are identity mapped, so a
  * table's physical address is a pointer to it.  Tables emptied by
@@ -42,10 +42,11 @@
 #define CR0_WP		(1UL << 16)	/* SDM vol 3A §2.5: ring 0 honours R/W */
 #define CPUID_NX	(1U << 20)	/* CPUID.80000001H:EDX[20] */
 
-/* Image layout, boot/vmgo.ld. */
+/* Image layout, boot/vmgo.ld; the boot stack's guard page, boot/long.S. */
 extern char __text_start[], __text_end[];
 extern char __rodata_start[], __rodata_end[];
 extern char _end[];
+extern char boot_stack_guard[];
 
 static uint64_t *pml4;
 static uint64_t pte_nx;			/* PTE_NX once EFER.NXE is set */
@@ -634,10 +635,15 @@ range_kind(uintptr_t lo, uintptr_t hi)
 	return hi <= SZ_4G ? KIND_MMIO : KIND_NONE;
 }
 
-/* VM_* flags of the image page at pa (text RX, rodata R, rest RW). */
+/*
+ * VM_* flags of the image page at pa: text RX, rodata R, the rest RW,
+ * except the page below the boot stack, left out as its guard.
+ */
 static int
 image_kind(uintptr_t pa)
 {
+	if (pa == (uintptr_t)boot_stack_guard)
+		return KIND_NONE;
 	if (pa + PAGE_SIZE > (uintptr_t)__text_start &&
 	    pa < (uintptr_t)__text_end)
 		return VM_READ | VM_EXEC;
