@@ -7,7 +7,8 @@
  * The TSC frequency comes from, in order: the hypervisor timing leaf
  * 0x40000010 (VMware's, also offered by KVM/QEMU with invtsc), CPUID leaf
  * 0x15 (crystal ratio), CPUID leaf 0x16 (base MHz), and else a ~10 ms
- * calibration against the 8254 PIT.
+ * calibration against the 8254 PIT.  Under TCG the TSC is the host's, so
+ * the calibration must cope with a vCPU thread that the host preempts.
  *
  * Every parameter is written once by time_init before any other CPU or
  * thread runs and is read-only after, so readers need no lock.
@@ -20,11 +21,13 @@
 
 /* 8254 PIT (Intel 82C54 data sheet): input clock 1.193182 MHz. */
 #define PIT_HZ		1193182ULL
-#define PIT_CH2		0x42
+#define PIT_CH0		0x40
 #define PIT_CMD		0x43
-#define PIT_CMD_CH2_MODE0 0xb0	/* channel 2, lobyte/hibyte, mode 0, binary */
-#define PORT_SYSCTL_B	0x61	/* bit 0: ch2 gate, bit 1: speaker, bit 5: OUT2 */
+#define PIT_CMD_CH0_MODE0 0x30	/* channel 0, lobyte/hibyte, mode 0, binary */
+#define PIT_CMD_CH0_LATCH 0x00	/* counter latch command, channel 0 */
 #define PIT_CAL_MS	10
+#define PIT_CAL_TRIES	5
+#define PIT_MAX_POLLS	100000	/* a count that does not move: no PIT */
 
 static uint64_t tsc_hz;		/* TSC ticks per second */
 static uint64_t tsc_boot;	/* TSC at time_init: monotonic 0 */
@@ -107,33 +110,110 @@ tsc_invariant(void)
 }
 
 /*
- * Count TSC ticks while PIT channel 2 counts down PIT_CAL_MS in mode 0
- * (interrupt on terminal count: OUT2 goes high at zero, readable as bit 5
- * of port 0x61).  Channel 2's gate is port 0x61 bit 0; the speaker (bit 1)
- * stays off.
+ * PIT channel 0's count, latched by a counter-latch command (82C54 data
+ * sheet, "Read-Back"/"Counter Latch Command"); *tb and *ta bracket the
+ * latch in TSC ticks.
+ */
+static uint16_t
+pit_read(uint64_t *tb, uint64_t *ta)
+{
+	uint8_t lo, hi;
+
+	*tb = rdtsc_ordered();
+	outb(PIT_CMD, PIT_CMD_CH0_LATCH);
+	*ta = rdtsc_ordered();
+	lo = inb(PIT_CH0);
+	hi = inb(PIT_CH0);
+	return (uint16_t)(lo | hi << 8);
+}
+
+/*
+ * Wait for the count to change and return its new value *val: the clock
+ * edge that made it *val lies between the latch that still read the old
+ * value and the one that read *val.  *t gets the middle of that TSC window
+ * and *err its width (large when the CPU was held up).  0 on success,
+ * -ETIMEDOUT if the count does not move (no PIT).
+ */
+static int
+pit_edge(uint16_t *val, uint64_t *t, uint64_t *err)
+{
+	uint64_t tb0, ta0, tb, ta;
+	uint16_t prev, c;
+	uint32_t polls;
+
+	prev = pit_read(&tb0, &ta0);
+	for (polls = 0; polls < PIT_MAX_POLLS; polls++) {
+		c = pit_read(&tb, &ta);
+		if (c != prev) {
+			*val = c;
+			*t = (tb0 + ta) / 2;
+			*err = ta - tb0;
+			return 0;
+		}
+		tb0 = tb;
+	}
+	return -ETIMEDOUT;
+}
+
+/*
+ * One run: TSC ticks across PIT_CAL_MS of PIT channel 0 counting down in
+ * mode 0, measured between two decrements of the count so that both ends
+ * sit on PIT clock edges.  Channel 0 (unlike channel 2, gated through the
+ * PC speaker port that microvm lacks) runs on every machine with an 8254;
+ * its interrupt is masked at the PIC and the I/O APIC.  Returns the TSC
+ * frequency in Hz with *err its uncertainty in TSC ticks, or 0 if the PIT
+ * does not count.
+ */
+static uint64_t
+pit_run(uint64_t *err)
+{
+	uint32_t want = (uint32_t)(PIT_HZ * PIT_CAL_MS / 1000);
+	uint64_t t0, t1, e0, e1, tb, ta;
+	uint16_t c0, c1, c;
+
+	outb(PIT_CMD, PIT_CMD_CH0_MODE0);
+	outb(PIT_CH0, 0xff);
+	outb(PIT_CH0, 0xff);
+	if (pit_edge(&c0, &t0, &e0) != 0)
+		return 0;
+	do {
+		c = pit_read(&tb, &ta);
+	} while ((uint16_t)(c0 - c) < want - 2);
+	if (pit_edge(&c1, &t1, &e1) != 0)
+		return 0;
+	*err = e0 + e1;
+	return (t1 - t0) * PIT_HZ / (uint16_t)(c0 - c1);
+}
+
+/*
+ * TSC frequency from up to PIT_CAL_TRIES runs of about PIT_CAL_MS each:
+ * the first whose uncertainty window is below 250 ppm wins (the error is
+ * about half the window), else the least uncertain.  0 if there is no PIT.
  */
 static uint64_t
 tsc_from_pit(void)
 {
-	uint32_t latch = (uint32_t)(PIT_HZ * PIT_CAL_MS / 1000);
-	uint64_t t0, t1;
-	uint32_t spins = 0;
-	uint8_t b;
+	uint64_t hz, err, best = 0, best_err = UINT64_MAX, span = 1;
+	int i;
 
-	b = inb(PORT_SYSCTL_B);
-	outb(PORT_SYSCTL_B, (uint8_t)((b & ~0x02) | 0x01));
-	outb(PIT_CMD, PIT_CMD_CH2_MODE0);
-	outb(PIT_CH2, (uint8_t)(latch & 0xff));
-	outb(PIT_CH2, (uint8_t)(latch >> 8));
-	t0 = rdtsc_ordered();
-	while ((inb(PORT_SYSCTL_B) & 0x20) == 0) {
-		if (++spins > 100000000U)
-			panic("time: PIT channel 2 does not count");
+	for (i = 0; i < PIT_CAL_TRIES; i++) {
+		hz = pit_run(&err);
+		if (hz == 0)
+			return 0;
+		if (err < best_err) {
+			best = hz;
+			best_err = err;
+		}
+		/* the run spans about hz * PIT_CAL_MS / 1000 ticks */
+		span = hz / 1000 * PIT_CAL_MS;
+		if (err < span / 4000)
+			break;
 	}
-	t1 = rdtsc_ordered();
-	outb(PORT_SYSCTL_B, b);
 	tsc_source = "PIT calibration";
-	return (t1 - t0) * 1000 / PIT_CAL_MS;
+	if (best_err > span / 1000)
+		kprintf("vmgo: time: noisy PIT calibration (+-%lu ppm)\n",
+		    best_err * 1000000 / 2 / span);
+	return best;
 }
 
 /*
@@ -151,6 +231,8 @@ time_init(void)
 	hz = tsc_from_cpuid();
 	if (hz == 0)
 		hz = tsc_from_pit();
+	if (hz == 0)
+		panic("time: no TSC frequency: no CPUID leaf and no 8254 PIT");
 	if (hz < 1000000)
 		panic("time: implausible TSC frequency %lu Hz", hz);
 	tsc_hz = hz;
