@@ -153,8 +153,8 @@ func sleeps() {
 		check(dt >= d && dt < d+500*time.Millisecond,
 			"Sleep(%v) took %v", d, dt)
 	}
-	timer := time.NewTimer(30 * time.Millisecond)
 	t0 := time.Now()
+	timer := time.NewTimer(30 * time.Millisecond)
 	<-timer.C
 	check(time.Since(t0) >= 30*time.Millisecond, "timer fired after %v",
 		time.Since(t0))
