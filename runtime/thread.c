@@ -295,9 +295,11 @@ thread_find(int32_t tid)
 }
 
 /*
- * Mark signal sig pending on thread tid (sig 0: only check it exists).
- * Delivery is the signal code's business.  0 or -ESRCH.  Thread or signal
- * context.
+ * Send signal sig to thread tid through signal_send (libc/signal.c: the
+ * disposition decides: ignored, default action, or recorded pending on the
+ * thread for the delivery code); sig 0 only checks that tid exists.  The
+ * all-threads lock keeps the thread from being freed meanwhile.  0,
+ * -ESRCH, -EINVAL.  Thread or signal context.
  */
 int
 thread_kill(int32_t tid, int sig)
@@ -310,9 +312,8 @@ thread_kill(int32_t tid, int sig)
 	t = find_locked(tid);
 	if (t == NULL)
 		r = -ESRCH;
-	else if (sig > 0)
-		__atomic_or_fetch(&t->sigpending, 1U << (sig - 1),
-		    __ATOMIC_RELEASE);
+	else if (sig != 0)
+		r = signal_send(t, sig);
 	spin_unlock_irqrestore(&all_lock, f);
 	return r;
 }

@@ -97,8 +97,9 @@ _Noreturn void thread_exit(void);
  */
 struct thread *thread_find(int32_t tid);
 /*
- * Record signal sig (1..32) pending on thread tid: 0, -ESRCH when no such
- * live thread.  sig 0 only checks existence.  Thread or signal context.
+ * Send signal sig (1..32) to thread tid with signal_send (disposition
+ * applied, caught signals recorded pending): 0, -ESRCH when no such live
+ * thread, -EINVAL.  sig 0 only checks existence.  Thread or signal context.
  */
 int	thread_kill(int32_t tid, int sig);
 /* Free what a dead, off-CPU thread owns except the struct itself, then

@@ -28,11 +28,13 @@ getthrid(void)
 
 /*
  * OpenBSD thrkill(2): send sig to thread tid (sig 0: only check it
- * exists); tcb is not checked.  For now the signal is only recorded
- * pending on the target (t->sigpending); delivering it to the handler Go
- * installed (SIGURG async preemption) is the signal code's job and comes
- * in a later change.  0, or -1 with errno ESRCH for an unknown tid, EINVAL
- * for a bad signal number.  Thread or signal context.
+ * exists); tcb is not checked.  signal_send applies the disposition: an
+ * ignored signal is dropped, a default-terminate one ends the image, a
+ * caught one is only recorded pending on the target (t->sigpending).
+ * Running Go's handler for it (SIGURG async preemption, raise) is the
+ * delivery code's job and comes in a later change.  0, or -1 with errno
+ * ESRCH for an unknown tid, EINVAL for a bad signal number.  Thread or
+ * signal context.
  */
 int
 thrkill(int tid, int sig, void *tcb)
