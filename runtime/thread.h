@@ -206,6 +206,7 @@ void	pthread_tsd_exit(struct thread *t);
 
 /* time.c: clocks */
 void	time_init(void);		/* calibrate the TSC, read the RTC */
+void	time_report(void);		/* one console line: TSC source, RTC */
 uint64_t time_monotonic(void);		/* ns since boot; never goes back */
 int64_t	time_realtime(void);		/* ns since 1970-01-01 UTC */
 uint64_t time_tsc_hz(void);
@@ -234,6 +235,7 @@ int64_t	rtc_to_unix(const struct rtc_time *rt);
 /* Mask the 8259 PICs, enable this CPU's local APIC (x2APIC when present),
  * choose TSC-deadline or calibrated one-shot timer mode.  Needs time_init. */
 void	lapic_init(void);
+void	lapic_report(void);		/* one console line: mode, timer */
 void	lapic_eoi(void);
 /* Raise VEC_TIMER once, ns from now (0: as soon as possible). */
 void	lapic_timer_oneshot(uint64_t ns);

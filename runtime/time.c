@@ -35,6 +35,7 @@ static uint64_t ns_mult;	/* ns per tick, 32.32 fixed point */
 static uint64_t tsc_mult;	/* ticks per ns, 32.32 fixed point */
 static int64_t	rt_offset;	/* realtime ns at monotonic 0 */
 static const char *tsc_source = "none";
+static int64_t	rt_boot_secs;	/* what the RTC said at boot */
 
 /*
  * Largest monotonic value handed out so far.  The TSC of one CPU never
@@ -251,9 +252,16 @@ time_init(void)
 		secs = 0;
 	}
 	rt_offset = secs * (int64_t)NSEC_PER_SEC - (int64_t)mono;
+	rt_boot_secs = secs;
+}
+
+/* Print the clock set-up (for kmain's verbose boot report).  Any context. */
+void
+time_report(void)
+{
 	kprintf("vmgo: time: TSC %lu.%03lu MHz (%s)%s, RTC %ld\n",
-	    hz / 1000000, hz / 1000 % 1000, tsc_source,
-	    tsc_invariant() ? ", invariant" : "", (long)secs);
+	    tsc_hz / 1000000, tsc_hz / 1000 % 1000, tsc_source,
+	    tsc_invariant() ? ", invariant" : "", (long)rt_boot_secs);
 }
 
 /*

@@ -43,6 +43,7 @@
 #define ICW4_8086	0x01
 
 #define TIMER_MAX_NS	10000000000ULL	/* 10 s: longest one-shot */
+#define CAL_TRIES	5
 
 #define CPUID1_ECX_TSC_DEADLINE	(1U << 24)
 #define CPUID1_ECX_X2APIC	(1U << 21)
@@ -96,23 +97,38 @@ spurious_intr(struct trapframe *tf)
 {
 }
 
-/* Counts per second of the one-shot timer, measured over ~2 ms of TSC. */
+/*
+ * Counts per second of the one-shot timer, measured against the TSC over
+ * ~2 ms.  The start (ICR write) and the end (CCR read) are each bracketed
+ * by TSC reads; a run whose brackets exceed 0.1% of it (the vCPU was held
+ * up) is repeated, up to CAL_TRIES times.
+ */
 static uint64_t
 calibrate_timer(void)
 {
-	uint64_t t0, tsc_wait = time_ns_to_tsc(2000000), t1;
+	uint64_t t_pre, t0, t1a, t1b, wait = time_ns_to_tsc(2000000);
+	uint64_t hz = 0, span;
 	uint32_t left;
+	int i;
 
 	lapic_write(LAPIC_TIMER_DCR, DCR_DIV16);
 	lapic_write(LAPIC_LVT_TIMER, LVT_MASKED | LVT_TIMER_ONESHOT | VEC_TIMER);
-	lapic_write(LAPIC_TIMER_ICR, 0xffffffffU);
-	t0 = rdtsc();
-	while (rdtsc() - t0 < tsc_wait)
-		cpu_pause();
-	left = lapic_read(LAPIC_TIMER_CCR);
-	t1 = rdtsc();
-	lapic_write(LAPIC_TIMER_ICR, 0);
-	return (uint64_t)(0xffffffffU - left) * time_tsc_hz() / (t1 - t0);
+	for (i = 0; i < CAL_TRIES; i++) {
+		t_pre = rdtsc();
+		lapic_write(LAPIC_TIMER_ICR, 0xffffffffU);
+		t0 = rdtsc();
+		while (rdtsc() - t0 < wait)
+			cpu_pause();
+		t1a = rdtsc();
+		left = lapic_read(LAPIC_TIMER_CCR);
+		t1b = rdtsc();
+		lapic_write(LAPIC_TIMER_ICR, 0);
+		span = (t1a + t1b) / 2 - (t_pre + t0) / 2;
+		hz = (uint64_t)(0xffffffffU - left) * time_tsc_hz() / span;
+		if ((t0 - t_pre) + (t1b - t1a) < span / 1000)
+			break;
+	}
+	return hz;
 }
 
 /*
@@ -173,9 +189,14 @@ lapic_init(void)
 		    (timer_hz % 1000000000U << 32) / 1000000000U;
 		lapic_write(LAPIC_LVT_TIMER, LVT_TIMER_ONESHOT | VEC_TIMER);
 	}
-	kprintf("vmgo: lapic: %s id %u, timer %s",
-	    x2apic ? "x2APIC" : "xAPIC", lapic_id(),
-	    tsc_deadline ? "TSC-deadline\n" : "one-shot ");
+}
+
+/* Print the APIC set-up (for kmain's verbose boot report). */
+void
+lapic_report(void)
+{
+	kprintf("vmgo: lapic: %s id %u, timer %s", x2apic ? "x2APIC" : "xAPIC",
+	    lapic_id(), tsc_deadline ? "TSC-deadline\n" : "one-shot ");
 	if (!tsc_deadline)
 		kprintf("%lu kHz\n", timer_hz / 1000);
 }
