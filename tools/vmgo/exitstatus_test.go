@@ -112,3 +112,29 @@ func TestAccel(t *testing.T) {
 		t.Errorf("no probe without an image: %+v", c)
 	}
 }
+
+// fakeQEMU writes a shell script standing in for QEMU in the probe.
+func fakeQEMU(t *testing.T, body string) *qemu {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "qemu")
+	script := "#!/bin/sh\nfor a in \"$@\"; do case $a in file,id=vmgo-debugcon,path=*) dbg=${a#*path=} ;; esac; done\n" + body + "\n"
+	if err := os.WriteFile(p, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return &qemu{path: p, version: "fake"}
+}
+
+func TestProbeKVM(t *testing.T) {
+	q := fakeQEMU(t, `echo "vmgo-exit: 0" > "$dbg"; exit 1`)
+	if c := probeKVM(q, "x.img"); c.accel != "kvm" {
+		t.Errorf("guest exit status seen: %+v", c)
+	}
+	q = fakeQEMU(t, `echo "qemu: -accel kvm: failed to initialize kvm" >&2; exit 1`)
+	if c := probeKVM(q, "x.img"); c.accel != "tcg" || !strings.Contains(c.reason, "failed to initialize kvm") {
+		t.Errorf("QEMU error: %+v", c)
+	}
+	q = fakeQEMU(t, `exit 0`)
+	if c := probeKVM(q, "x.img"); c.accel != "tcg" || !strings.Contains(c.reason, "without an exit status") {
+		t.Errorf("guest reset: %+v", c)
+	}
+}
