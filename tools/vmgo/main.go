@@ -51,7 +51,8 @@ func vmgoMain(argv []string) int {
 		if len(argv) > 1 {
 			switch argv[1] {
 			case "run", "exec":
-				return cmdRun(argv[1], []string{"-h"})
+				parseRun(argv[1], []string{"-h"}, os.Stdout)
+				return 0
 			case "env":
 				fmt.Print("usage: vmgo env\n\nPrints, in shell syntax, the QEMU binary and version, the accelerator vmgo run\nwould use and why, the real go behind the go shim, and the runtime directory.\n")
 				return 0

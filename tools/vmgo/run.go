@@ -77,7 +77,7 @@ func parseRun(name string, argv []string, stderr io.Writer) (o runOptions, image
 	fs.StringVar(&o.machine, "machine", "q35", "QEMU machine: pc, q35 or microvm (PVH boot)")
 	fs.StringVar(&o.mem, "m", "256M", "guest memory (QEMU -m syntax: 256M, 1G)")
 	fs.IntVar(&o.smp, "smp", 1, "number of CPUs")
-	fs.StringVar(&o.accel, "accel", accel, "accelerator: kvm, tcg or auto (default from $VMGO_ACCEL)")
+	fs.StringVar(&o.accel, "accel", accel, "accelerator: kvm, tcg or auto (the default comes from $VMGO_ACCEL)")
 	fs.DurationVar(&o.timeout, "timeout", 0, "stop QEMU and exit 124 after this long (e.g. 90s, 5m; 0: never)")
 	fs.Var(&o.qemuArgs, "qemu-arg", "one extra QEMU argument (repeatable: -qemu-arg -s -qemu-arg -S)")
 	fs.StringVar(&o.debugcon, "debugcon", "", "keep the debug console output (isa-debugcon, port 0xe9) in this file")
