@@ -50,6 +50,7 @@ extern char boot_stack_guard[];
 
 static uint64_t *pml4;
 static uint64_t pte_nx;			/* PTE_NX once EFER.NXE is set */
+static uintptr_t image_lo, image_hi;	/* [VMGO_LOAD_ADDR, _end) */
 static struct spinlock vm_lock;
 static uintptr_t mmio_next = VA_MMIO;
 
@@ -95,14 +96,16 @@ tlb_invalidate(uintptr_t va)
  * SMP TLB shootdown hook.  Called after this CPU has invalidated the
  * changed entries of [lo, hi) and before any frame unmapped there is
  * freed.  With more than one CPU running this must IPI the others to
- * invalidate the range (or reload CR3) and wait for all of them; today
- * only the boot CPU runs, so there is nothing to do.
+ * invalidate the range (or reload CR3) and wait for all of them.  Only the
+ * boot CPU runs today; rather than let stale translations corrupt memory
+ * once others start, it panics until the IPI exists.
  */
 static void
 vm_tlb_shootdown(uintptr_t lo, uintptr_t hi)
 {
-	(void)lo;
-	(void)hi;
+	if (__atomic_load_n(&ncpus, __ATOMIC_RELAXED) > 1)
+		panic("vm: TLB shootdown of %#lx-%#lx with %u CPUs: not "
+		    "implemented", (unsigned long)lo, (unsigned long)hi, ncpus);
 }
 
 /* Leaf entry bits for VM_* flags (no access at all: 0). */
@@ -238,11 +241,13 @@ pte_of(uintptr_t va, int create)
 
 /*
  * Frames removed by vm_unmap() wait here until the TLBs are clean, so that
- * no CPU can still write to a frame that was handed out again.
+ * no CPU can still write to a frame that was handed out again.  [lo, hi)
+ * covers every entry cleared since the last shootdown.
  */
 struct unmap_batch {
 	void		(*free_frame)(uintptr_t pa);
-	uintptr_t	lo, hi;		/* address range of the batch */
+	uintptr_t	lo, hi;
+	int		stale;		/* entries cleared since the shootdown */
 	int		n;
 	uintptr_t	pa[32];
 	uint32_t	npages[32];
@@ -254,9 +259,9 @@ batch_flush(struct unmap_batch *b)
 	int i;
 	uint32_t j;
 
-	if (b->n == 0)
-		return;
-	vm_tlb_shootdown(b->lo, b->hi);
+	if (b->stale)
+		vm_tlb_shootdown(b->lo, b->hi);
+	b->stale = 0;
 	for (i = 0; i < b->n; i++)
 		for (j = 0; j < b->npages[i]; j++)
 			b->free_frame(b->pa[i] + (uintptr_t)j * PAGE_SIZE);
@@ -266,16 +271,17 @@ batch_flush(struct unmap_batch *b)
 static void
 batch_add(struct unmap_batch *b, uintptr_t va, uintptr_t pa, uint32_t npages)
 {
-	if (b->free_frame == NULL)
-		return;
 	if (b->n == (int)ARRAY_LEN(b->pa))
 		batch_flush(b);
-	if (b->n == 0)
+	if (!b->stale)
 		b->lo = va;
+	b->stale = 1;
 	b->hi = va + (uintptr_t)npages * PAGE_SIZE;
-	b->pa[b->n] = pa;
-	b->npages[b->n] = npages;
-	b->n++;
+	if (b->free_frame != NULL) {
+		b->pa[b->n] = pa;
+		b->npages[b->n] = npages;
+		b->n++;
+	}
 }
 
 /* Next multiple of size above va, or end if that is sooner (or wraps). */
@@ -494,6 +500,7 @@ vm_unmap(uintptr_t va, size_t len, void (*free_frame)(uintptr_t pa))
 
 	check_range("vm_unmap", va, len);
 	b.free_frame = free_frame;
+	b.stale = 0;
 	b.n = 0;
 	fl = spin_lock_irqsave(&vm_lock);
 	if (walk_range(va, va + len, unmap_4k, unmap_2m, &b) != 0)
@@ -658,7 +665,7 @@ page_kind(uintptr_t pa)
 {
 	if (pa == 0)
 		return KIND_NONE;
-	if (pa >= VMGO_LOAD_ADDR && pa < (uintptr_t)_end)
+	if (pa >= image_lo && pa < image_hi)
 		return image_kind(pa);
 	return range_kind(pa, pa + PAGE_SIZE) == KIND_MEM ? KIND_MEM :
 	    pa < SZ_4G ? KIND_MMIO : KIND_NONE;
@@ -671,7 +678,7 @@ init_chunk(uintptr_t c)
 	uintptr_t pa;
 	int kind;
 
-	kind = c == 0 || (c < (uintptr_t)_end && c + SZ_2M > VMGO_LOAD_ADDR) ?
+	kind = c == 0 || (c < image_hi && c + SZ_2M > image_lo) ?
 	    KIND_MIXED : range_kind(c, c + SZ_2M);
 	if (kind == KIND_NONE)
 		return;
@@ -710,6 +717,8 @@ vm_init(void)
 	pml4 = (uint64_t *)page_alloc();
 	if (pml4 == NULL)
 		panic("vm_init: no frame for the PML4");
+	image_lo = VMGO_LOAD_ADDR;
+	image_hi = ALIGN_UP((uintptr_t)_end, PAGE_SIZE);
 	top = ALIGN_UP(MAX(SZ_4G, page_phys_top()), SZ_2M);
 	if (top > VA_STACKS)
 		top = VA_STACKS;

@@ -45,6 +45,7 @@ static struct vma *vmas = vma_boot;
 static size_t nvma;
 static size_t capvma = VMA_STATIC;
 static struct spinlock vma_lock;
+static int oom_reported;		/* vma_fault said "out of memory" */
 
 static int
 vm_flags(int prot)
@@ -421,6 +422,12 @@ vma_fault(uintptr_t addr, uint64_t err)
 		r = -EFAULT;
 	} else if ((pa = page_alloc()) == 0) {
 		r = -ENOMEM;
+		if (!oom_reported) {
+			oom_reported = 1;
+			kprintf("vmgo: out of memory: no frame for page %#lx "
+			    "(all %zu MiB in use)\n", (unsigned long)page,
+			    page_total_count() >> (20 - PAGE_SHIFT));
+		}
 	} else {
 		r = vm_map_new(page, pa, vm_flags(prot));
 		if (r != 0)
