@@ -26,7 +26,7 @@
 
 struct khdr {
 	uint32_t	magic;
-	uint32_t	kind;		/* class index, KIND_LARGE, KIND_ALIGNED */
+	uint32_t	kind;		/* class index, KIND_LARGE/ALIGNED */
 	uint64_t	arg;		/* class: size asked for; large: pages;
 					 * aligned: bytes back to the inner
 					 * block's pointer; free: next block */

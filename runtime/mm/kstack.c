@@ -117,7 +117,8 @@ kstack_alloc(size_t size)
 		pa = page_alloc();
 		if (pa == 0)
 			goto fail;
-		if (vm_map(base + off, pa, PAGE_SIZE, VM_READ | VM_WRITE) != 0) {
+		if (vm_map(base + off, pa, PAGE_SIZE,
+		    VM_READ | VM_WRITE) != 0) {
 			page_free(pa);
 			goto fail;
 		}

@@ -28,12 +28,14 @@ struct trapframe;
 #define VA_USER_TOP	0x0000800000000000UL	/* end of the lower half */
 
 /* page.c: physical page-frame allocator over the boot memory map */
-/* Take every RAM range of bi except the first MiB and [image start, _end). */
+/* Take every RAM range of bi except the first MiB, [image start, _end) and
+ * RAM at or above VA_STACKS.  Boot, before vm_init(). */
 void	page_init(const struct bootinfo *bi);
 /* One zero-filled 4 KiB frame, or 0 when memory is exhausted.  Any context. */
 uintptr_t page_alloc(void);
 /* n physically contiguous zero-filled frames, aligned to 4 KiB, or 0. */
 uintptr_t page_alloc_contig(size_t n);
+/* Give frames back (a run may go back in pieces); panics on double free. */
 void	page_free(uintptr_t pa);
 void	page_free_contig(uintptr_t pa, size_t n);
 size_t	page_free_count(void);
@@ -46,18 +48,27 @@ uintptr_t page_phys_top(void);		/* end of the highest RAM range */
 #define VM_EXEC		0x4
 #define VM_UNCACHED	0x8		/* MMIO */
 /* Build the runtime's page tables (identity map with the image's text RX,
- * rodata R, data RW+NX, page 0 absent) and switch CR3 to them. */
+ * rodata R, data RW+NX, page 0 absent, MMIO below 4 GiB uncached), enable
+ * NX and CR0.WP, and switch CR3 to them. */
 void	vm_init(void);
-/* Map [va, va+len) to [pa, pa+len) with flags.  Page-aligned.  0 or -ENOMEM. */
+/* Map [va, va+len) to [pa, pa+len) with flags, replacing what was there.
+ * Page-aligned; flags without R/W/X keep the frames inaccessible.
+ * 0 or -ENOMEM. */
 int	vm_map(uintptr_t va, uintptr_t pa, size_t len, int flags);
 /* Map one page only if nothing is mapped there: 0, -EEXIST, -ENOMEM. */
 int	vm_map_new(uintptr_t va, uintptr_t pa, int flags);
-/* Remove mappings; returns each frame that was mapped to free_frame if not NULL. */
+/* Remove mappings; each frame that was mapped goes to free_frame (if not
+ * NULL) once no TLB holds it. */
 void	vm_unmap(uintptr_t va, size_t len, void (*free_frame)(uintptr_t pa));
+/* New flags for the mapped pages of the range (none: inaccessible, frames
+ * kept).  0 or -ENOMEM. */
 int	vm_protect(uintptr_t va, size_t len, int flags);
-/* Physical address va maps to, or 0 if unmapped; *flags gets VM_* if not NULL. */
+/* Physical address va maps to, or 0 if unmapped or inaccessible; *flags
+ * gets VM_* if not NULL. */
 uintptr_t vm_lookup(uintptr_t va, int *flags);
-/* Map a device region uncached at an address of the runtime's choosing. */
+/* Map a device region uncached at an address of the runtime's choosing
+ * (pa itself below VA_STACKS, else in [VA_MMIO, VA_MMAP)); NULL if out of
+ * memory. */
 void	*vm_map_mmio(uintptr_t pa, size_t len);
 
 /* vma.c: virtual ranges behind mmap/munmap/mprotect/madvise */
@@ -98,7 +109,7 @@ void	*kmalloc(size_t n);
 void	*kzalloc(size_t n);
 void	*krealloc(void *p, size_t n);
 void	kfree(void *p);
-/* Aligned allocation (align a power of two <= PAGE_SIZE). */
+/* Aligned allocation (align a power of two); free with kfree. */
 void	*kmalloc_aligned(size_t n, size_t align);
 
 #endif

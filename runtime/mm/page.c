@@ -322,7 +322,8 @@ page_alloc(void)
 	fl = spin_lock_irqsave(&page_lock);
 	for (k = 0; k < nzones; k++) {
 		if (zones[k].nfree > 0) {
-			pa = zones[k].base + zone_take_one(&zones[k]) * PAGE_SIZE;
+			pa = zones[k].base +
+			    zone_take_one(&zones[k]) * PAGE_SIZE;
 			break;
 		}
 	}

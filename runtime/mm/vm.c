@@ -8,7 +8,8 @@
  * IOAPIC 0xfec00000), with 2 MiB pages where a whole 2 MiB chunk has one
  * kind and 4 KiB pages where it does not: page 0 is absent (nil
  * dereferences must fault), the image's text is RX, rodata R+NX, the rest
- * RW+NX but for the boot stack's guard page.  Later mappings (stacks, mmap) are 4 KiB pages made on demand.
+ * RW+NX but for the boot stack's guard page.  Later mappings (stacks,
+ * mmap) are 4 KiB pages made on demand.
  *
  * Page-table pages come from page_alloc() and are identity mapped, so a
  * table's physical address is a pointer to it.  Tables emptied by
@@ -24,7 +25,7 @@
 #define PTE_P		0x001UL		/* present */
 #define PTE_W		0x002UL		/* writable */
 #define PTE_PWT		0x008UL		/* write-through */
-#define PTE_PCD		0x010UL		/* cache disable: PWT|PCD = PAT entry 3, UC */
+#define PTE_PCD		0x010UL		/* cache disable; PWT|PCD: PAT 3, UC */
 #define PTE_PS		0x080UL		/* 2 MiB page (in a PDE) */
 #define PTE_HELD	0x200UL		/* software (bit 9, ignored by the CPU):
 					 * a non-present entry that still owns
@@ -39,7 +40,7 @@
 #define SZ_4G		(1UL << 32)
 
 #define EFER_NXE	(1UL << 11)	/* IA32_EFER.NXE, SDM vol 3A §2.2.1 */
-#define CR0_WP		(1UL << 16)	/* SDM vol 3A §2.5: ring 0 honours R/W */
+#define CR0_WP		(1UL << 16)	/* ring 0 honours R/W, SDM 3A §2.5 */
 #define CPUID_NX	(1U << 20)	/* CPUID.80000001H:EDX[20] */
 
 /* Image layout, boot/vmgo.ld; the boot stack's guard page, boot/long.S. */
@@ -206,7 +207,8 @@ pde_of(uintptr_t va, int create)
 		e = &t[ix(va, level)];
 		if (*e & PTE_P) {
 			if (*e & PTE_PS)
-				panic("vm: 1 GiB page at %#lx", (unsigned long)va);
+				panic("vm: 1 GiB page at %#lx",
+				    (unsigned long)va);
 			t = table_of(*e);
 		} else if (!create || (t = table_new(e)) == NULL) {
 			return NULL;
@@ -247,7 +249,7 @@ pte_of(uintptr_t va, int create)
 struct unmap_batch {
 	void		(*free_frame)(uintptr_t pa);
 	uintptr_t	lo, hi;
-	int		stale;		/* entries cleared since the shootdown */
+	int		stale;		/* entries cleared since shootdown */
 	int		n;
 	uintptr_t	pa[32];
 	uint32_t	npages[32];
@@ -689,7 +691,8 @@ init_chunk(uintptr_t c)
 	}
 	for (pa = c; pa < c + SZ_2M; pa += PAGE_SIZE) {
 		kind = page_kind(pa);
-		if (kind != KIND_NONE && map_locked(pa, pa, PAGE_SIZE, kind) != 0)
+		if (kind != KIND_NONE &&
+		    map_locked(pa, pa, PAGE_SIZE, kind) != 0)
 			panic("vm_init: out of memory for page tables");
 	}
 }

@@ -26,7 +26,7 @@
 #include "kernel.h"
 
 /* Page-fault error code, SDM vol 3A §4.7, Figure 4-12. */
-#define PF_P		0x01		/* protection violation (page present) */
+#define PF_P		0x01		/* page present: protection fault */
 #define PF_W		0x02		/* write access */
 #define PF_RSVD		0x08		/* reserved bit set in an entry */
 #define PF_I		0x10		/* instruction fetch */
@@ -55,7 +55,7 @@ vm_flags(int prot)
 	if (prot & VMA_PROT_READ)
 		f |= VM_READ;
 	if (prot & VMA_PROT_WRITE)
-		f |= VM_READ | VM_WRITE;	/* x86 has no write-only pages */
+		f |= VM_READ | VM_WRITE; /* x86 has no write-only pages */
 	if (prot & VMA_PROT_EXEC)
 		f |= VM_READ | VM_EXEC;
 	return f;

@@ -59,8 +59,8 @@ harness_fail(const char *file, int line, const char *expr, const char *extra)
 	long long ea_ = (long long)(a), eb_ = (long long)(b);		\
 	char ebuf_[96];							\
 	if (ea_ != eb_) {						\
-		snprintf(ebuf_, sizeof(ebuf_), " (%lld != %lld, %#llx != %#llx)", \
-		    ea_, eb_, ea_, eb_);				\
+		snprintf(ebuf_, sizeof(ebuf_),				\
+		    " (%lld != %lld, %#llx != %#llx)", ea_, eb_, ea_, eb_); \
 		harness_fail(__FILE__, __LINE__, #a " == " #b, ebuf_);	\
 	}								\
 } while (0)

@@ -13,6 +13,7 @@
 #include "../../runtime/mm/page.c"
 
 #define ARENA_PAGES	256
+#define ARENA_END	((uintptr_t)arena + (ARENA_PAGES + 1) * PAGE_SIZE)
 
 static char *arena;
 
@@ -35,7 +36,7 @@ static int
 in_arena(uintptr_t pa, size_t n)
 {
 	return pa >= (uintptr_t)arena + PAGE_SIZE &&
-	    pa + n * PAGE_SIZE <= (uintptr_t)arena + (ARENA_PAGES + 1) * PAGE_SIZE;
+	    pa + n * PAGE_SIZE <= ARENA_END;
 }
 
 static int
@@ -55,7 +56,7 @@ TEST(counts_after_init)
 	setup(ARENA_PAGES);
 	EXPECT_EQ(page_total_count(), ARENA_PAGES);
 	EXPECT_EQ(page_free_count(), ARENA_PAGES);
-	EXPECT_EQ(page_phys_top(), (uintptr_t)arena + (ARENA_PAGES + 1) * PAGE_SIZE);
+	EXPECT_EQ(page_phys_top(), ARENA_END);
 }
 
 TEST(exhaustion_distinct_zeroed_then_all_back)
@@ -70,7 +71,7 @@ TEST(exhaustion_distinct_zeroed_then_all_back)
 		EXPECT_EQ(got[i] % PAGE_SIZE, 0);
 		/* never the bitmap page, never outside the arena */
 		EXPECT(got[i] >= (uintptr_t)arena + PAGE_SIZE);
-		EXPECT(got[i] < (uintptr_t)arena + (ARENA_PAGES + 1) * PAGE_SIZE);
+		EXPECT(got[i] < ARENA_END);
 		EXPECT(is_zero(got[i], PAGE_SIZE));
 		memset((void *)got[i], i & 0xff, PAGE_SIZE);
 	}
@@ -181,17 +182,19 @@ TEST(two_zones)
 	uintptr_t got[16];
 	int i, ina = 0, inb = 0;
 
-	r[0] = (struct prange){ (uintptr_t)MIN(a, b), (uintptr_t)MIN(a, b) + 8 * PAGE_SIZE };
-	r[1] = (struct prange){ (uintptr_t)MAX(a, b), (uintptr_t)MAX(a, b) + 8 * PAGE_SIZE };
+	r[0].base = (uintptr_t)MIN(a, b);
+	r[0].end = r[0].base + 8 * PAGE_SIZE;
+	r[1].base = (uintptr_t)MAX(a, b);
+	r[1].end = r[1].base + 8 * PAGE_SIZE;
 	page_init_ranges(r, 2);
 	/* One bitmap page, taken from the first zone. */
 	EXPECT_EQ(page_total_count(), 15);
 	for (i = 0; i < 15; i++) {
 		got[i] = page_alloc();
 		EXPECT(got[i] != 0);
-		if (got[i] >= (uintptr_t)a && got[i] < (uintptr_t)a + 8 * PAGE_SIZE)
+		if (got[i] - (uintptr_t)a < 8 * PAGE_SIZE)
 			ina++;
-		if (got[i] >= (uintptr_t)b && got[i] < (uintptr_t)b + 8 * PAGE_SIZE)
+		if (got[i] - (uintptr_t)b < 8 * PAGE_SIZE)
 			inb++;
 	}
 	EXPECT_EQ(ina + inb, 15);

@@ -102,13 +102,15 @@ TEST(flags_to_entries)
 
 	setup();
 	EXPECT_EQ(vm_map(VA, 0x1000, PAGE_SIZE, VM_READ), 0);
-	EXPECT_EQ(vm_map(VA + PAGE_SIZE, 0x2000, PAGE_SIZE, VM_READ | VM_EXEC), 0);
+	EXPECT_EQ(vm_map(VA + PAGE_SIZE, 0x2000, PAGE_SIZE,
+	    VM_READ | VM_EXEC), 0);
 	EXPECT_EQ(vm_map(VA + 2 * PAGE_SIZE, 0xfee00000, PAGE_SIZE,
 	    RW | VM_UNCACHED), 0);
 	pte = pte_of(VA, 0);
 	EXPECT_EQ(*pte, 0x1000 | PTE_P | PTE_NX);
 	EXPECT_EQ(pte[1], 0x2000 | PTE_P);
-	EXPECT_EQ(pte[2], 0xfee00000 | PTE_P | PTE_W | PTE_PCD | PTE_PWT | PTE_NX);
+	EXPECT_EQ(pte[2],
+	    0xfee00000 | PTE_P | PTE_W | PTE_PCD | PTE_PWT | PTE_NX);
 	vm_lookup(VA + 2 * PAGE_SIZE, &fl);
 	EXPECT_EQ(fl, RW | VM_UNCACHED);
 	/* Upper levels allow everything. */
@@ -140,7 +142,8 @@ TEST(large_pages_map_split_protect_unmap)
 	EXPECT_EQ(fl, RW);
 	vm_lookup(VA + 6 * PAGE_SIZE, &fl);
 	EXPECT_EQ(fl, VM_READ);
-	EXPECT_EQ(vm_lookup(VA + 511 * PAGE_SIZE, NULL), 0x40000000 + 511 * PAGE_SIZE);
+	EXPECT_EQ(vm_lookup(VA + 511 * PAGE_SIZE, NULL),
+	    0x40000000 + 511 * PAGE_SIZE);
 	/* A whole 2 MiB page changes in place. */
 	EXPECT_EQ(vm_protect(VA + (2 << 20), 2 << 20, RW), 0);
 	EXPECT_EQ(pde[1], 0x40200000 | PTE_P | PTE_W | PTE_PS | PTE_NX);
@@ -192,8 +195,8 @@ TEST(sparse_walks_skip_missing_tables)
 
 	setup();
 	for (i = 0; i < 4; i++)
-		EXPECT_EQ(vm_map_new(VA + (uintptr_t)i * (1UL << 39) + 12345 * PAGE_SIZE,
-		    0x100000 + i * PAGE_SIZE, RW), 0);
+		EXPECT_EQ(vm_map_new(VA + (uintptr_t)i * (1UL << 39) +
+		    12345 * PAGE_SIZE, 0x100000 + i * PAGE_SIZE, RW), 0);
 	/* 64 TiB minus a bit: quick only if empty tables are skipped whole. */
 	vm_unmap(PAGE_SIZE, VA_USER_TOP - 2 * PAGE_SIZE, count_free);
 	EXPECT_EQ(nfreed, 4);
@@ -230,7 +233,8 @@ TEST(mmio_windows)
 	/* Beyond the identity map's reach: the MMIO window. */
 	p = vm_map_mmio(0x10000000000UL + 0x80, 4 << 20);
 	EXPECT_EQ((uintptr_t)p, VA_MMIO + 0x80);
-	EXPECT_EQ(vm_lookup(VA_MMIO + (4 << 20), NULL), 0x10000000000UL + (4 << 20));
+	EXPECT_EQ(vm_lookup(VA_MMIO + (4 << 20), NULL),
+	    0x10000000000UL + (4 << 20));
 	p = vm_map_mmio(0x20000000000UL, PAGE_SIZE);
 	EXPECT_EQ((uintptr_t)p, VA_MMIO + (4 << 20) + PAGE_SIZE);
 	EXPECT(vm_map_mmio(0x30000000000UL, 0) == NULL);
@@ -247,7 +251,8 @@ TEST(init_chunks_follow_memory_map_and_image)
 	memset(&fake_bi, 0, sizeof(fake_bi));
 	fake_bi.nmem = 4;
 	fake_bi.mem[0] = (struct boot_mem){ 0, 0x9fc00, BOOT_MEM_RAM, 0 };
-	fake_bi.mem[1] = (struct boot_mem){ 0xf0000, 0x10000, BOOT_MEM_RESERVED, 0 };
+	fake_bi.mem[1] = (struct boot_mem){ 0xf0000, 0x10000,
+	    BOOT_MEM_RESERVED, 0 };
 	fake_bi.mem[2] = (struct boot_mem){ 0x100000, 0x1ff00000, BOOT_MEM_RAM, 0 };
 	fake_bi.mem[3] = (struct boot_mem){ 0x100000000UL, 0x100000, BOOT_MEM_RAM, 0 };
 	boot_info = &fake_bi;
@@ -270,7 +275,7 @@ TEST(init_chunks_follow_memory_map_and_image)
 	EXPECT(*pde_at(0xfee00000) & PTE_PS);
 	vm_lookup(0xfee00000, &fl);
 	EXPECT_EQ(fl, RW | VM_UNCACHED);
-	init_chunk(0x100000000UL);			/* 1 MiB of RAM, rest none */
+	init_chunk(0x100000000UL);		/* 1 MiB of RAM, then none */
 	EXPECT_EQ(vm_lookup(0x1000ff000UL, &fl), 0x1000ff000UL);
 	EXPECT_EQ(fl, RW);
 	EXPECT_EQ(vm_lookup(0x100100000UL, NULL), 0);

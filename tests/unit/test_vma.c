@@ -176,7 +176,7 @@ TEST(hint_honoured_when_free_avoided_when_taken)
 	/* The original reservation is untouched. */
 	EXPECT_EQ(vma_fault(h + 40 * MiB, ERR_W), -EFAULT);
 	EXPECT_EQ(vma_fault(b + 40 * MiB, ERR_W), 0);
-	/* An unaligned hint is rounded down; a hint outside the area ignored. */
+	/* An unaligned hint is rounded down; one outside the area ignored. */
 	EXPECT_EQ(map(0x10000000000UL + 123, PAGE_SIZE, RW, 0), 0x10000000000UL);
 	c = map(0x1000, PAGE_SIZE, RW, 0);
 	EXPECT(c >= VA_MMAP && c < VA_GO_HEAP);
@@ -280,15 +280,18 @@ TEST(fixed_replaces_with_zero_pages)
 	EXPECT_EQ(vma_fault(a + 40 * PAGE_SIZE, ERR_W), 0);
 	/* A stack span: FIXED RW over RW drops the frames of that part. */
 	n = nvma;
-	EXPECT_EQ(map(a + 8 * PAGE_SIZE, 8 * PAGE_SIZE, RW, 1), a + 8 * PAGE_SIZE);
+	EXPECT_EQ(map(a + 8 * PAGE_SIZE, 8 * PAGE_SIZE, RW, 1),
+	    a + 8 * PAGE_SIZE);
 	EXPECT_EQ(nvma, n);
 	EXPECT_EQ(used(), 2);
 	EXPECT(pte_find(a) != NULL && pte_find(a + 40 * PAGE_SIZE) != NULL);
 	EXPECT(pte_find(a + 10 * PAGE_SIZE) == NULL);
 	EXPECT_EQ(vma_fault(a + 10 * PAGE_SIZE, ERR_R), 0);
 	/* FIXED may also create a mapping in free space, or span both. */
-	EXPECT_EQ(map(a + 64 * PAGE_SIZE, 64 * PAGE_SIZE, RW, 1), a + 64 * PAGE_SIZE);
-	EXPECT_EQ(map(a + 32 * PAGE_SIZE, 64 * PAGE_SIZE, RW, 1), a + 32 * PAGE_SIZE);
+	EXPECT_EQ(map(a + 64 * PAGE_SIZE, 64 * PAGE_SIZE, RW, 1),
+	    a + 64 * PAGE_SIZE);
+	EXPECT_EQ(map(a + 32 * PAGE_SIZE, 64 * PAGE_SIZE, RW, 1),
+	    a + 32 * PAGE_SIZE);
 	EXPECT_EQ(nvma, n);
 	EXPECT_EQ(used(), 2);
 	teardown();
@@ -377,11 +380,13 @@ TEST(protect_splits_and_merges)
 	EXPECT_EQ(pte_find(a + 4 * PAGE_SIZE)->flags, VM_READ | VM_WRITE);
 	/* Holes: -ENOMEM and nothing changes. */
 	EXPECT_EQ(vma_protect(a, 17 * PAGE_SIZE, RO), -ENOMEM);
-	EXPECT_EQ(vma_protect(a - PAGE_SIZE, 2 * PAGE_SIZE, RO), -EINVAL);	/* a == VA_MMAP */
+	/* a == VA_MMAP: below it is outside the area. */
+	EXPECT_EQ(vma_protect(a - PAGE_SIZE, 2 * PAGE_SIZE, RO), -EINVAL);
 	EXPECT_EQ(nvma, 1);
 	EXPECT_EQ(vmas[0].prot, RW);
 	/* Protecting across two ranges merges them. */
-	EXPECT_EQ(map(a + 16 * PAGE_SIZE, 4 * PAGE_SIZE, RO, 1), a + 16 * PAGE_SIZE);
+	EXPECT_EQ(map(a + 16 * PAGE_SIZE, 4 * PAGE_SIZE, RO, 1),
+	    a + 16 * PAGE_SIZE);
 	EXPECT_EQ(nvma, 2);
 	EXPECT_EQ(vma_protect(a + 8 * PAGE_SIZE, 12 * PAGE_SIZE, RO), 0);
 	EXPECT_EQ(nvma, 2);
@@ -417,7 +422,8 @@ TEST(bad_arguments)
 	EXPECT_EQ(vma_map(0, PAGE_SIZE, 8, 0, &out), -EINVAL);
 	EXPECT_EQ(vma_map(VA_MMAP + 1, PAGE_SIZE, RW, 1, &out), -EINVAL);
 	EXPECT_EQ(vma_map(0x100000, PAGE_SIZE, RW, 1, &out), -EINVAL);
-	EXPECT_EQ(vma_map(VA_USER_TOP - PAGE_SIZE, 2 * PAGE_SIZE, RW, 1, &out), -EINVAL);
+	EXPECT_EQ(vma_map(VA_USER_TOP - PAGE_SIZE, 2 * PAGE_SIZE, RW, 1,
+	    &out), -EINVAL);
 	EXPECT_EQ(vma_map(0, (size_t)-1, RW, 0, &out), -ENOMEM);
 	EXPECT_EQ(vma_map(0, VA_USER_TOP - VA_MMAP, NONE, 0, &out), 0);
 	EXPECT_EQ(vma_map(0, PAGE_SIZE, NONE, 0, &out), -ENOMEM);
