@@ -26,6 +26,11 @@
  */
 #define STACK_SLACK		PAGE_SIZE
 #define STACK_MIN		2048	/* musl's PTHREAD_STACK_MIN */
+_Static_assert(sizeof(uint64_t) <= sizeof(pthread_attr_t),
+    "the attr word must fit musl's pthread_attr_t (and OpenBSD's 8 bytes)");
+_Static_assert(sizeof(pthread_once_t) == sizeof(uint32_t),
+    "pthread_once works on the once word as a futex");
+
 #define ONCE_INIT		0
 #define ONCE_RUNNING		1
 #define ONCE_DONE		2
