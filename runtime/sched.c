@@ -39,7 +39,7 @@ struct runq {
 	/* The rest is touched only by the owning CPU, interrupts off. */
 	uint64_t	slice_end;	/* monotonic ns: end of cur's slice */
 	uint64_t	armed;		/* timer deadline (monotonic ns), 0 none */
-	int		enabled;	/* sched_enable ran: timer is ours */
+	int		enabled;	/* the LAPIC timer may be programmed */
 };
 
 static struct runq runqs[MAX_CPUS];
@@ -103,7 +103,9 @@ resched_intr(struct trapframe *tf)
 
 /*
  * Set up CPU c's run queue with idle as its idle thread, and (boot CPU)
- * route VEC_TIMER and VEC_RESCHED here.  Boot, interrupts off.
+ * route VEC_TIMER and VEC_RESCHED here.  From now on a thread may block
+ * with a deadline (the idle thread enables interrupts, so the timer wakes
+ * it even before sched_enable).  Boot, after lapic_init, interrupts off.
  */
 void
 sched_cpu_init(struct cpu *c, struct thread *idle)
@@ -116,6 +118,8 @@ sched_cpu_init(struct cpu *c, struct thread *idle)
 	c->idle = idle;
 	c->need_resched = 0;
 	waitq_cpu_init(c);
+	rq->slice_end = time_monotonic() + SCHED_QUANTUM_NS;
+	rq->enabled = 1;
 	if (c->id == 0) {
 		trap_register(VEC_TIMER, timer_intr);
 		trap_register(VEC_RESCHED, resched_intr);
@@ -134,7 +138,6 @@ sched_enable(void)
 
 	irq_disable();
 	rq->slice_end = time_monotonic() + SCHED_QUANTUM_NS;
-	rq->enabled = 1;
 	arm_timer(c, rq);
 	irq_enable();
 }

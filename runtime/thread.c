@@ -164,8 +164,9 @@ free_resources(struct thread *t)
 /*
  * Make the boot context thread "boot" (tid 1, fresh static TLS loaded into
  * %fs, no alternate signal stack) and create this CPU's idle thread.
- * Needs cpu_init_bsp (%gs, cpu_features.xsave_size), kmalloc and
- * kstack_alloc.  Boot, interrupts off; panics on failure.
+ * Needs cpu_init_bsp (%gs, cpu_features.xsave_size), kmalloc,
+ * kstack_alloc, time_init and lapic_init.  Boot, interrupts off; panics on
+ * failure.
  */
 void
 thread_init(void)

@@ -72,8 +72,8 @@ struct thread {
 /*
  * Turn the boot context into thread "boot" (tid 1, its own static TLS block
  * with %fs pointing at it) and create this CPU's idle thread.  Called once
- * from kmain after cpu_init_bsp, memory (kmalloc, kstack) and time_init,
- * with interrupts off.  Panics on failure.
+ * from kmain after cpu_init_bsp, memory (kmalloc, kstack), time_init and
+ * lapic_init, with interrupts off.  Panics on failure.
  */
 void	thread_init(void);
 /*
@@ -123,7 +123,8 @@ thread_current(void)
 /* sched.c: run queue, preemption, idle */
 #define SCHED_QUANTUM_NS	10000000ULL	/* 10 ms time slice */
 /* Per-CPU scheduler state (cpu->runq) and the VEC_TIMER/VEC_RESCHED
- * handlers.  Called by thread_init for the boot CPU. */
+ * handlers; threads may block from then on.  Called by thread_init for
+ * the boot CPU, after lapic_init. */
 void	sched_cpu_init(struct cpu *c, struct thread *idle);
 /*
  * Start preemption on this CPU and enable interrupts; returns.  For a
