@@ -72,6 +72,25 @@ boot_report(const struct bootinfo *bi, const struct cmdline *c)
 	    loader_names[bi->loader] : "?",
 	    page_total_count() >> (20 - PAGE_SHIFT), ncpus, cpu_features.vendor,
 	    cpu_features.xsave_size, bi->cmdline);
+	time_report();
+	lapic_report();
+}
+
+/*
+ * With vmgo.probe=1 (vmgo run's accelerator probe): prove that this
+ * hypervisor runs the runtime, timer interrupts and a thread switch
+ * included, then power off with status 0 instead of starting Go.
+ */
+static void
+probe_exit(const struct cmdline *c)
+{
+	const char *v = cmdline_vmgo(c, "probe");
+
+	if (v == NULL || strcmp(v, "1") != 0)
+		return;
+	thread_sleep_until(time_monotonic() + 2000000);	/* 2 ms */
+	kprintf("vmgo: probe ok\n");
+	platform_exit(0);
 }
 
 /*
@@ -100,6 +119,7 @@ kmain(struct bootinfo *bi)
 	cmd = cmdline_or_exit(bi);	/* KEY=VALUE ... -- args */
 	fd_init();			/* fds 0-2 on the console */
 	boot_report(bi, cmd);		/* only with vmgo.verbose=1 */
+	probe_exit(cmd);		/* only with vmgo.probe=1 */
 	r = thread_create(go_main, (void *)cmd, GO_MAIN_STACK, 0, NULL);
 	if (r != 0)
 		panic("cannot create the Go main thread (%d)", r);
