@@ -39,6 +39,15 @@ static int console_broken;	/* panic: write without the lock */
 static int console_present;	/* the scratch register holds a value */
 
 /*
+ * Bytes that had arrived before console_init programmed the FIFOs.  QEMU
+ * empties the receive buffer whenever FCR's enable bit changes (hw/char/
+ * serial.c, serial_ioport_write), which used to eat the first byte of
+ * input piped into a guest; they are read out first and kept here.
+ */
+static uint8_t early_rx[16];
+static unsigned int early_rx_len, early_rx_pos;
+
+/*
  * Program COM1.  Called first thing in kmain (and by boot_main on a fatal
  * boot error); safe to call again.
  */
@@ -46,6 +55,9 @@ void
 console_init(void)
 {
 	outb(COM1 + UART_IER, 0);		/* no interrupts yet */
+	while (early_rx_len < sizeof(early_rx) &&
+	    inb(COM1 + UART_LSR) != 0xff && (inb(COM1 + UART_LSR) & LSR_DR))
+		early_rx[early_rx_len++] = inb(COM1 + UART_DATA);
 	outb(COM1 + UART_LCR, LCR_DLAB);
 	outb(COM1 + UART_DATA, BAUD_DIVISOR & 0xff);
 	outb(COM1 + UART_IER, BAUD_DIVISOR >> 8);
@@ -109,6 +121,13 @@ console_panic(void)
 int
 console_getc(void)
 {
+	unsigned int i = __atomic_load_n(&early_rx_pos, __ATOMIC_RELAXED);
+
+	while (i < early_rx_len) {
+		if (__atomic_compare_exchange_n(&early_rx_pos, &i, i + 1, false,
+		    __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+			return early_rx[i];
+	}
 	if (!console_present || (inb(COM1 + UART_LSR) & LSR_DR) == 0)
 		return -1;
 	return inb(COM1 + UART_DATA);
