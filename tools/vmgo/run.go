@@ -19,6 +19,7 @@ import (
 	"sync"
 	"syscall"
 	"time"
+	"unsafe"
 )
 
 const runUsage = `usage: vmgo run [options] IMAGE [KEY=VALUE ...] [-- ARG ...]
@@ -238,7 +239,11 @@ func cmdRun(name string, argv []string) int {
 // boot runs QEMU to the end and maps how it ended to an exit status.
 func boot(qemuPath string, qargs []string, debugcon string, timeout time.Duration) int {
 	cmd := exec.Command(qemuPath, qargs...)
-	cmd.Stdin = os.Stdin
+	stdin, err := consoleInput(os.Stdin)
+	if err != nil {
+		return fail("%v", err)
+	}
+	cmd.Stdin = stdin
 	cmd.Stdout = os.Stdout
 	var errBuf tailBuffer
 	cmd.Stderr = io.MultiWriter(os.Stderr, &errBuf)
@@ -251,6 +256,9 @@ func boot(qemuPath string, qargs []string, debugcon string, timeout time.Duratio
 
 	if err := cmd.Start(); err != nil {
 		return fail("cannot start %s: %v", qemuPath, err)
+	}
+	if stdin != os.Stdin {
+		stdin.Close() // QEMU holds its own copy of the pipe's read end
 	}
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
@@ -371,4 +379,56 @@ func shellQuote(argv []string) string {
 		}
 	}
 	return strings.Join(q, " ")
+}
+
+// eofByte is what the guest console reads as end of file at the start of a
+// read (fs/console_file.c), like a terminal's ^D.
+const eofByte = 0x04
+
+// consoleInput is what QEMU's serial console reads.  A terminal is passed
+// as it is.  Anything else (a pipe, a file, /dev/null) has no end of file
+// a serial line could carry, so it is copied through a pipe with eofByte
+// appended: "echo data | vmgo run app.img" ends the guest's reading.
+func consoleInput(in *os.File) (*os.File, error) {
+	if isTerminal(in) {
+		return in, nil
+	}
+	r, w, err := os.Pipe()
+	if err != nil {
+		return nil, err
+	}
+	go func() {
+		last := &lastByte{w: w, b: '\n'}
+		io.Copy(last, in)
+		// As on a terminal, ^D after a partial line only ends that line;
+		// a second one is the end of file.
+		eof := []byte{eofByte}
+		if last.b != '\n' {
+			eof = append(eof, eofByte)
+		}
+		w.Write(eof)
+		w.Close()
+	}()
+	return r, nil
+}
+
+// lastByte passes writes to w and remembers the last byte written.
+type lastByte struct {
+	w io.Writer
+	b byte
+}
+
+func (l *lastByte) Write(p []byte) (int, error) {
+	n, err := l.w.Write(p)
+	if n > 0 {
+		l.b = p[n-1]
+	}
+	return n, err
+}
+
+// isTerminal reports whether f is a terminal (TCGETS succeeds).
+func isTerminal(f *os.File) bool {
+	var t syscall.Termios
+	_, _, e := syscall.Syscall(syscall.SYS_IOCTL, f.Fd(), syscall.TCGETS, uintptr(unsafe.Pointer(&t)))
+	return e == 0
 }
