@@ -39,9 +39,6 @@
 #define SZ_512G		(1UL << 39)
 #define SZ_4G		(1UL << 32)
 
-#define EFER_NXE	(1UL << 11)	/* IA32_EFER.NXE, SDM vol 3A §2.2.1 */
-#define CR0_WP		(1UL << 16)	/* ring 0 honours R/W, SDM 3A §2.5 */
-#define CPUID_NX	(1U << 20)	/* CPUID.80000001H:EDX[20] */
 
 /* Image layout, boot/vmgo.ld; the boot stack's guard page, boot/long.S. */
 extern char __text_start[], __text_end[];
@@ -65,21 +62,6 @@ static inline uint64_t *
 table_of(uint64_t e)
 {
 	return (uint64_t *)(uintptr_t)(e & PTE_ADDR);
-}
-
-static inline uint64_t
-read_cr0(void)
-{
-	uint64_t v;
-
-	__asm__ volatile("mov %%cr0, %0" : "=r"(v));
-	return v;
-}
-
-static inline void
-write_cr0(uint64_t v)
-{
-	__asm__ volatile("mov %0, %%cr0" :: "r"(v) : "memory");
 }
 
 /* Drop this CPU's translation of the page holding va. */
@@ -699,24 +681,18 @@ init_chunk(uintptr_t c)
 
 /*
  * Build the runtime's page tables and switch every later access to them:
- * enables NX (EFER.NXE) when the CPU has it and CR0.WP, so that read-only
- * pages are read-only in ring 0 too.  Boot CPU, once, after page_init();
+ * data is no-execute when the CPU has NX (cpu_init_bsp already set
+ * EFER.NXE, and CR0.WP, which makes read-only pages read-only in ring 0
+ * too).  Boot CPU, once, after page_init();
  * panics if page tables cannot be allocated.  Other CPUs load the same CR3.
  */
 void
 vm_init(void)
 {
-	uint32_t a, b, c, d;
 	uintptr_t top, chunk;
 
-	cpuid(0x80000000, 0, &a, &b, &c, &d);
-	if (a >= 0x80000001) {
-		cpuid(0x80000001, 0, &a, &b, &c, &d);
-		if (d & CPUID_NX) {
-			wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
-			pte_nx = PTE_NX;
-		}
-	}
+	if (cpu_features.has_nx)	/* cpu_init_bsp set EFER.NXE */
+		pte_nx = PTE_NX;
 	pml4 = (uint64_t *)page_alloc();
 	if (pml4 == NULL)
 		panic("vm_init: no frame for the PML4");
@@ -728,5 +704,4 @@ vm_init(void)
 	for (chunk = 0; chunk < top; chunk += SZ_2M)
 		init_chunk(chunk);
 	write_cr3((uintptr_t)pml4);
-	write_cr0(read_cr0() | CR0_WP);
 }

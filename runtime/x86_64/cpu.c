@@ -36,10 +36,6 @@
 #define TSS_AVAIL	0x89ULL			/* P, 64-bit TSS, available */
 #define GATE_INTR	0x8e			/* P, DPL 0, interrupt gate */
 
-#define PIC1_CMD	0x20
-#define PIC1_DATA	0x21
-#define PIC2_CMD	0xa0
-#define PIC2_DATA	0xa1
 
 struct tss {				/* SDM vol 3A §8.7, figure 8-11 */
 	uint32_t	reserved0;
@@ -77,36 +73,6 @@ static struct gate idt[256] __aligned(16);	/* shared by all CPUs */
 /* IST stacks until cpu_alloc_ist gives them guard pages. */
 static uint8_t bsp_ist[5][IST_STACK_SIZE] __aligned(16);
 
-static inline uint64_t
-read_cr0(void)
-{
-	uint64_t v;
-
-	__asm__ volatile("mov %%cr0, %0" : "=r"(v));
-	return v;
-}
-
-static inline void
-write_cr0(uint64_t v)
-{
-	__asm__ volatile("mov %0, %%cr0" :: "r"(v) : "memory");
-}
-
-static inline uint64_t
-read_cr4(void)
-{
-	uint64_t v;
-
-	__asm__ volatile("mov %%cr4, %0" : "=r"(v));
-	return v;
-}
-
-static inline void
-write_cr4(uint64_t v)
-{
-	__asm__ volatile("mov %0, %%cr4" :: "r"(v) : "memory");
-}
-
 static inline void
 xsetbv(uint32_t reg, uint64_t v)
 {
@@ -141,6 +107,13 @@ detect_features(struct cpu_features *f)
 		f->has_rdseed = (b >> 18) & 1;
 	}
 	cpuid(0x80000000, 0, &a, &b, &c, &d);
+	if (a >= 0x80000001) {
+		uint32_t ea = a;
+
+		cpuid(0x80000001, 0, &a, &b, &c, &d);
+		f->has_nx = (d >> 20) & 1;	/* CPUID 8000_0001h:EDX[20] */
+		a = ea;
+	}
 	if (a >= 0x80000007) {
 		cpuid(0x80000007, 0, &a, &b, &c, &d);
 		f->has_invariant_tsc = (d >> 8) & 1;
@@ -192,27 +165,6 @@ enable_fpu(struct cpu_features *f)
 
 	/* This context: FCW 0x37f, MXCSR 0x1f80 (the ABI's initial state). */
 	__asm__ volatile("fninit; ldmxcsr %0" :: "m"(mxcsr));
-}
-
-/*
- * Remap the legacy 8259 PICs to vectors 0x20-0x2f and mask every line:
- * vmgo uses the local and I/O APICs, and an unmasked PIC would deliver
- * the PIT tick on vector 8, the double-fault vector.  8259A data sheet,
- * ICW1-ICW4.
- */
-static void
-pic_disable(void)
-{
-	outb(PIC1_CMD, 0x11);		/* ICW1: init, ICW4 follows */
-	outb(PIC2_CMD, 0x11);
-	outb(PIC1_DATA, 0x20);		/* ICW2: vector base */
-	outb(PIC2_DATA, 0x28);
-	outb(PIC1_DATA, 0x04);		/* ICW3: slave on IRQ 2 */
-	outb(PIC2_DATA, 0x02);
-	outb(PIC1_DATA, 0x01);		/* ICW4: 8086 mode */
-	outb(PIC2_DATA, 0x01);
-	outb(PIC1_DATA, 0xff);		/* OCW1: mask all */
-	outb(PIC2_DATA, 0xff);
 }
 
 static void
@@ -307,12 +259,13 @@ cpu_init_bsp(void)
 
 	detect_features(&cpu_features);
 	enable_fpu(&cpu_features);
-	cpuid(0x80000001, 0, &a, &b, &cx, &d);
-	if (d & (1 << 20))			/* NX, CPUID 8000_0001h:EDX */
+	if (cpu_features.has_nx)
 		wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
 	if (cpu_features.has_fsgsbase)
 		write_cr4(read_cr4() | CR4_FSGSBASE);
-	pic_disable();
+	/* The 8259 PICs stay as boot left them (masked by firmware or
+	 * not yet unmasked) until lapic_init masks them for good; nothing
+	 * enables interrupts before that. */
 
 	c->self = c;
 	c->id = 0;

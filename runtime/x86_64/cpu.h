@@ -105,6 +105,7 @@ struct cpu_features {
 	char		vendor[13];
 	int		has_xsave, has_avx, has_avx512, has_rdrand, has_rdseed;
 	int		has_invariant_tsc, has_tsc_deadline, has_x2apic, has_fsgsbase;
+	int		has_nx;		/* EFER.NXE set by cpu_init_bsp */
 	int		hypervisor;	/* CPUID.1:ECX[31] */
 	uint64_t	xcr0;		/* enabled XSAVE components */
 	uint32_t	xsave_size;	/* bytes of an XSAVE area for xcr0 (>= 512) */
@@ -170,6 +171,10 @@ cpuid(uint32_t leaf, uint32_t sub, uint32_t *a, uint32_t *b, uint32_t *c, uint32
 	__asm__ volatile("cpuid" : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d) : "a"(leaf), "c"(sub));
 }
 
+static inline uint64_t read_cr0(void) { uint64_t v; __asm__ volatile("mov %%cr0, %0" : "=r"(v)); return v; }
+static inline void write_cr0(uint64_t v) { __asm__ volatile("mov %0, %%cr0" :: "r"(v) : "memory"); }
+static inline uint64_t read_cr4(void) { uint64_t v; __asm__ volatile("mov %%cr4, %0" : "=r"(v)); return v; }
+static inline void write_cr4(uint64_t v) { __asm__ volatile("mov %0, %%cr4" :: "r"(v) : "memory"); }
 static inline uint64_t read_cr2(void) { uint64_t v; __asm__ volatile("mov %%cr2, %0" : "=r"(v)); return v; }
 static inline uint64_t read_cr3(void) { uint64_t v; __asm__ volatile("mov %%cr3, %0" : "=r"(v)); return v; }
 static inline void write_cr3(uint64_t v) { __asm__ volatile("mov %0, %%cr3" :: "r"(v) : "memory"); }

@@ -20,6 +20,7 @@
 #define WEAK	__attribute__((weak))
 
 WEAK struct bootinfo *boot_info;
+WEAK struct cpu_features cpu_features;	/* all zero: a CPU without extras */
 WEAK jmp_buf *host_panic_jmp;
 WEAK long host_kmalloc_live;
 
