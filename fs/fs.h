@@ -12,8 +12,9 @@
  *   fd table      FD_MAX slots, each a struct file * plus FD_CLOEXEC; one
  *                 table (one process).  fd_init (declared in kernel.h,
  *                 called by kmain) opens fds 0-2 on the console.
- *   vfs           absolute-path lookup by longest mounted prefix ("/",
- *                 "/dev" now; the embedded file table and /tmp later).
+ *   vfs           path lookup: symlinks followed component by component,
+ *                 then the file system mounted at the longest prefix ("/"
+ *                 the embedded file table, "/dev", "/tmp").
  *
  * Readiness (kqueue): an object that can be polled gives its files a
  * poll op and calls file_notify() whenever readiness may have changed
@@ -35,6 +36,7 @@
 #include "list.h"
 
 struct stat;
+struct vfs_attr;
 struct kevent;
 struct timespec;
 
@@ -48,6 +50,7 @@ struct timespec;
 #define VFS_DEV_PIPE	3	/* pipes */
 #define VFS_DEV_KQUEUE	4	/* kqueues */
 #define VFS_DEV_SOCKET	5	/* sockets (net/) */
+#define VFS_DEV_TMPFS	6	/* "/tmp" */
 
 /* Readiness bits: file_ops.poll results and file_notify() hints. */
 #define FILE_EV_READ	0x01	/* read would not block (data, EOF, error) */
@@ -90,6 +93,11 @@ struct file_ops {
 	 * whole struct dirent records, bytes filled, 0 at the end.
 	 * [-ENOTDIR] */
 	long	(*getdents)(struct file *fp, void *buf, size_t n);
+	/* ftruncate(2): -EINVAL if len < 0.  [-EINVAL] */
+	int	(*truncate)(struct file *fp, int64_t len);
+	/* fchmod/fchown/futimens (struct vfs_attr in the path.c section).
+	 * [-EROFS] */
+	int	(*setattr)(struct file *fp, const struct vfs_attr *va);
 	/* The last reference is gone: free priv.  [nothing] */
 	void	(*close)(struct file *fp);
 };
@@ -176,17 +184,95 @@ extern struct file console_file;
 int	console_file_open(int flags, struct file **fpp);
 
 /* path.c: path lookup, mounts, the working directory */
-/* A file system mounted at a path prefix.  rel is the path below the
- * mount point without a leading '/' ("" for the mount point itself),
- * already normalized ("." and ".." resolved, no empty components). */
-struct vfs_ops {
-	/* open(2) flags and mode; returns 0 and a file with one reference,
-	 * or -ENOENT, -EROFS (creating on a read-only fs), -EEXIST
-	 * (O_CREAT|O_EXCL), -ENOTDIR (a non-directory in the middle). */
-	int	(*open)(const char *rel, int flags, int mode, struct file **fpp);
-	/* stat(2) without following anything (there are no symlinks). */
-	int	(*stat)(const char *rel, struct stat *st);
+/*
+ * A file system mounted at a path prefix.
+ *
+ * Paths: every op gets rel, the path below the mount point without a
+ * leading '/' ("" for the mount point itself), normalized (no ".", "..",
+ * empty components or trailing '/').  The VFS walks paths one component
+ * at a time (vfs_lookup): every component of rel but the last was seen by
+ * this file system's stat as a directory (not a symlink) just before the
+ * op runs, so an op may treat a missing or non-directory component in the
+ * middle as -ENOENT / -ENOTDIR (it can only result from a race).
+ *
+ * Symlinks: the VFS follows them (SYMLOOP_MAX of them per lookup, then
+ * -ELOOP), by stat + readlink of each component; ".." is resolved on the
+ * physical path (the parent of the directory reached, not lexically
+ * before following links).  Ops never follow a symlink: an op whose last
+ * component is a symlink acts on the link itself (stat is lstat, unlink
+ * and rename move the link), except open, which gives -ELOOP (the VFS
+ * only hands it a final symlink for O_NOFOLLOW).
+ *
+ * Mount points: a directory's listing (getdents) is completed by the VFS
+ * with the mount points directly below it (so "/" lists "dev" and "tmp"
+ * next to the embedded table's top-level names); a mount point shadows an
+ * entry of the same name in the parent file system, and a file system's
+ * own listing of that name is dropped.  Ops are never asked about a path
+ * that crosses a mount point below their own.
+ *
+ * A NULL op: open and stat are required.  A NULL readlink means there are
+ * no symlinks (-EINVAL on an existing path).  A NULL mutation op (mkdir
+ * ... setattr) makes the VFS answer for a read-only file system: -EEXIST
+ * when creating a name that exists, the stat error (-ENOENT...) when the
+ * target or its parent is missing, else -EROFS.  open on a read-only file
+ * system must itself refuse write access, O_TRUNC and creation with
+ * -EROFS (creating an existing name without O_EXCL opens it).
+ *
+ * Errors all ops may return: -ENOENT, -ENOTDIR, -ENAMETOOLONG, -ENOMEM,
+ * -ENOSPC, -EROFS.  Thread context, no spin lock held by the caller; ops
+ * may sleep.  Ops touching caller memory (readlink's buf) get kernel
+ * buffers from the VFS, never user memory.
+ */
+struct vfs_attr {
+	int		mask;		/* VFS_ATTR_* to change */
+	uint32_t	mode;		/* permission bits (07777) */
+	uint32_t	uid, gid;
+	int64_t		atime;		/* realtime ns */
+	int64_t		mtime;		/* realtime ns */
 };
+#define VFS_ATTR_MODE	0x01
+#define VFS_ATTR_OWNER	0x02		/* uid and gid */
+#define VFS_ATTR_ATIME	0x04
+#define VFS_ATTR_MTIME	0x08
+
+struct vfs_ops {
+	/* open(2) flags and mode (permission bits for a new file, umask
+	 * already applied); 0 and a file with one reference, or -ENOENT,
+	 * -EROFS, -EEXIST (O_CREAT|O_EXCL on an existing name), -ELOOP (a
+	 * symlink), -EISDIR (write access or O_TRUNC on a directory).
+	 * Directories it opens get fp->path from the VFS. */
+	int	(*open)(const char *rel, int flags, int mode, struct file **fpp);
+	/* lstat(2) of rel into *st (zeroed by the caller). */
+	int	(*stat)(const char *rel, struct stat *st);
+	/* The target of the symlink rel, copied into buf (size bytes, not
+	 * NUL-terminated, truncated to size): its full length (may exceed
+	 * size; the VFS then reports -ENAMETOOLONG for lookups), or -EINVAL
+	 * if rel is not a symlink. */
+	int	(*readlink)(const char *rel, char *buf, size_t size);
+	/* mkdir(2): -EEXIST if rel exists (whatever it is). */
+	int	(*mkdir)(const char *rel, int mode);
+	/* rmdir(2): -ENOTDIR, -ENOTEMPTY, -EBUSY (rel ""). */
+	int	(*rmdir)(const char *rel);
+	/* unlink(2) of a non-directory: -EPERM on a directory (OpenBSD). */
+	int	(*unlink)(const char *rel);
+	/* rename(2) within this file system: replaces a file with a file or
+	 * an empty directory with a directory; -EISDIR (file onto a
+	 * directory), -ENOTDIR (directory onto a file), -ENOTEMPTY, -EINVAL
+	 * (a directory into its own subtree), -EBUSY (rel "").  Renaming a
+	 * name onto itself (or onto another link to the same file) is 0. */
+	int	(*rename)(const char *from, const char *to);
+	/* symlink(2): a link at rel holding target (not interpreted). */
+	int	(*symlink)(const char *target, const char *rel);
+	/* link(2): a new name to for the non-directory from (-EPERM on a
+	 * directory). */
+	int	(*link)(const char *from, const char *to);
+	/* truncate(2): -EISDIR on a directory, -EINVAL if len < 0. */
+	int	(*truncate)(const char *rel, int64_t len);
+	/* chmod/chown/utimes of rel (symlinks: the link itself). */
+	int	(*setattr)(const char *rel, const struct vfs_attr *va);
+};
+#define SYMLOOP_MAX	32	/* OpenBSD <limits.h> */
+
 /*
  * Mount ops at prefix ("/" or "/a/b": absolute, no trailing '/'),
  * replacing a previous mount there.  prefix must stay valid.  0, -EINVAL,
@@ -195,16 +281,45 @@ struct vfs_ops {
 int	vfs_mount(const char *prefix, const struct vfs_ops *ops);
 /*
  * Resolve path against dirfd (AT_FDCWD: the working directory) into the
- * absolute, normalized out[VFS_PATH_MAX]; *must_dir set when the path
- * ends in '/', "." or "..".  0, -EFAULT, -ENOENT (empty path),
- * -ENAMETOOLONG, -EBADF, -ENOTDIR (dirfd is not a directory).
+ * absolute, lexically normalized out[VFS_PATH_MAX] without looking at any
+ * file system; *must_dir set when the path ends in '/', "." or "..".  0,
+ * -EFAULT, -ENOENT (empty path), -ENAMETOOLONG, -EBADF, -ENOTDIR (dirfd
+ * is not a directory).
  */
 int	vfs_resolve(int dirfd, const char *path, char *out, bool *must_dir);
-/* openat(2) without the fd: 0 and a new file reference, or -errno. */
+/*
+ * Look path up against dirfd: out[VFS_PATH_MAX] becomes the absolute
+ * path with every symlink in a directory position followed, and the last
+ * one too if follow (or if the path ends in '/').  The last component
+ * need not exist (out names it anyway: creation).  *must_dir as for
+ * vfs_resolve.  0, or the errors of vfs_resolve plus -ENOENT / -ENOTDIR
+ * (a missing or non-directory component in the middle), -ELOOP.
+ */
+int	vfs_lookup(int dirfd, const char *path, bool follow, char *out,
+	    bool *must_dir);
+/* openat(2) without the fd: 0 and a new file reference, or -errno.
+ * O_NOFOLLOW on a final symlink: -ELOOP. */
 int	vfs_open(int dirfd, const char *path, int flags, int mode,
 	    struct file **fpp);
-/* fstatat(2): flags may hold AT_SYMLINK_NOFOLLOW (no symlinks exist). */
+/* fstatat(2): flags may hold AT_SYMLINK_NOFOLLOW. */
 int	vfs_stat(int dirfd, const char *path, struct stat *st, int flags);
+/* readlinkat(2): the length copied into buf (no NUL), -EINVAL if path
+ * is not a symlink. */
+int	vfs_readlink(int dirfd, const char *path, char *buf, size_t size);
+/* mkdirat(2), unlinkat(2) (flags 0 or AT_REMOVEDIR), renameat(2),
+ * symlinkat(2), linkat(2) (flags 0 or AT_SYMLINK_FOLLOW), truncate(2),
+ * and setattr (flags 0 or AT_SYMLINK_NOFOLLOW) for chmod, chown and
+ * utimes: 0 or -errno as described for the ops; -EXDEV for a rename or
+ * link between file systems. */
+int	vfs_mkdir(int dirfd, const char *path, int mode);
+int	vfs_unlink(int dirfd, const char *path, int flags);
+int	vfs_rename(int fromfd, const char *from, int tofd, const char *to);
+int	vfs_symlink(const char *target, int dirfd, const char *path);
+int	vfs_link(int fromfd, const char *from, int tofd, const char *to,
+	    int flags);
+int	vfs_truncate(const char *path, int64_t len);
+int	vfs_setattr(int dirfd, const char *path, const struct vfs_attr *va,
+	    int flags);
 /* getcwd into buf: the length, or -ERANGE if size is too small. */
 int	vfs_getcwd(char *buf, size_t size);
 /* chdir to path / to the directory open at fd: 0, -ENOTDIR, -ENOENT... */

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * path.c: path names.  Normalizes a path against the working directory
- * (or a directory fd), picks the file system mounted at its longest
- * matching prefix, and synthesizes small directories ("/" and "/dev").
- * There are no symlinks, so ".." is resolved lexically.
+ * path.c: path names.  Walks a path against the working directory (or a
+ * directory fd) one component at a time, following symlinks, picks the
+ * file system mounted at its longest matching prefix, answers for
+ * read-only file systems, completes directory listings with mount points
+ * and synthesizes small directories ("/" and "/dev").
  */
 #include "kernel.h"
 #include "libc/dirent.h"
@@ -187,6 +188,329 @@ vfs_resolve(int dirfd, const char *path, char *out, bool *must_dir)
 	return vfs_join(out, strlen(out), path);
 }
 
+/* Remove the last component of the absolute path out (olen bytes). */
+static size_t
+vfs_pop(char *out, size_t olen)
+{
+	while (olen > 1 && out[olen - 1] != '/')
+		olen--;
+	if (olen > 1)
+		olen--;			/* the '/' before it */
+	out[olen] = '\0';
+	return olen;
+}
+
+/*
+ * Look path up (see fs.h): the walk keeps out a physical path (no
+ * symlinks), rest the components still to go.  Thread context.
+ */
+int
+vfs_lookup(int dirfd, const char *path, bool follow, char *out,
+    bool *must_dir)
+{
+	char rest[VFS_PATH_MAX], link[VFS_PATH_MAX];
+	const struct vfs_ops *ops;
+	const char *rel;
+	char *c, *e, *t;
+	struct stat st;
+	size_t olen, clen, tlen;
+	unsigned int nlinks = 0;
+	bool final;
+	int r;
+
+	/* The base directory, and the checks on path itself. */
+	r = vfs_resolve(dirfd, path, out, must_dir);
+	if (r < 0)
+		return r;
+	if (path[0] == '/') {
+		strcpy(out, "/");
+	} else if (dirfd == AT_FDCWD) {
+		vfs_getcwd(out, VFS_PATH_MAX);
+	} else {
+		struct file *dfp = fd_get(dirfd);
+
+		if (dfp == NULL)
+			return -EBADF;
+		r = dfp->path != NULL ? 0 : -ENOTDIR;
+		if (r == 0)
+			strlcpy(out, dfp->path, VFS_PATH_MAX);
+		file_release(dfp);
+		if (r < 0)
+			return r;
+	}
+	strlcpy(rest, path, sizeof(rest));
+	olen = strlen(out);
+	c = rest;
+	for (;;) {
+		while (*c == '/')
+			c++;
+		if (*c == '\0')
+			break;
+		for (e = c; *e != '\0' && *e != '/'; e++)
+			;
+		clen = (size_t)(e - c);
+		for (t = e; *t == '/'; t++)
+			;
+		final = *t == '\0';
+		if (clen == 1 && c[0] == '.') {
+			c = e;
+			continue;
+		}
+		if (clen == 2 && c[0] == '.' && c[1] == '.') {
+			olen = vfs_pop(out, olen);
+			c = e;
+			continue;
+		}
+		if (clen > VFS_NAME_MAX || olen + 1 + clen >= VFS_PATH_MAX)
+			return -ENAMETOOLONG;
+		if (olen > 1)
+			out[olen++] = '/';
+		memcpy(out + olen, c, clen);
+		olen += clen;
+		out[olen] = '\0';
+		if (final && !follow && !*must_dir)
+			break;
+		ops = vfs_find(out, &rel);
+		memset(&st, 0, sizeof(st));
+		r = ops->stat(rel, &st);
+		if (r < 0) {
+			if (final && r == -ENOENT)
+				break;
+			return r;
+		}
+		if (S_ISLNK(st.st_mode)) {
+			if (++nlinks > SYMLOOP_MAX)
+				return -ELOOP;
+			if (ops->readlink == NULL)
+				return -EINVAL;
+			r = ops->readlink(rel, link, sizeof(link));
+			if (r < 0)
+				return r;
+			if ((size_t)r >= sizeof(link))
+				return -ENAMETOOLONG;
+			if (r == 0)
+				return -ENOENT;
+			tlen = strlen(e);
+			if ((size_t)r + tlen >= sizeof(rest))
+				return -ENAMETOOLONG;
+			memmove(rest + r, e, tlen + 1);
+			memcpy(rest, link, (size_t)r);
+			c = rest;
+			olen = vfs_pop(out, olen);
+			if (link[0] == '/') {
+				strcpy(out, "/");
+				olen = 1;
+			}
+			continue;
+		}
+		if (!final && !S_ISDIR(st.st_mode))
+			return -ENOTDIR;
+		c = e;
+	}
+	return 0;
+}
+
+/* Does the last component of path name "." or ".."? */
+static bool
+vfs_last_is_dot(const char *path)
+{
+	size_t len = strlen(path);
+
+	while (len > 1 && path[len - 1] == '/')
+		len--;
+	if (len >= 1 && path[len - 1] == '.' &&
+	    (len == 1 || path[len - 2] == '/'))
+		return true;
+	return len >= 2 && path[len - 1] == '.' && path[len - 2] == '.' &&
+	    (len == 2 || path[len - 3] == '/');
+}
+
+/*
+ * The answer of a read-only file system (NULL op) to a change of rel:
+ * creating an existing name is -EEXIST, a missing target its stat error,
+ * everything else -EROFS.
+ */
+static int
+vfs_readonly(const struct vfs_ops *ops, const char *rel, bool create)
+{
+	struct stat st;
+	int r;
+
+	memset(&st, 0, sizeof(st));
+	r = ops->stat(rel, &st);
+	if (r == 0)
+		return create ? -EEXIST : -EROFS;
+	if (r == -ENOENT && create)
+		return -EROFS;
+	return r;
+}
+
+/*
+ * Mount points directly below the directory abs: the idx-th one's name
+ * (the last component of its prefix) into *name and its ops, or false
+ * past the end.
+ */
+static bool
+vfs_child_mount(const char *abs, unsigned int idx, const char **name,
+    const struct vfs_ops **ops)
+{
+	const struct vfs_mount *m;
+	size_t alen = strlen(abs), plen;
+	unsigned int i, k = 0;
+	const char *slash;
+	bool found = false;
+	uint64_t f;
+
+	f = spin_lock_irqsave(&vfs_lock);
+	for (i = 0; i < vfs_nmounts; i++) {
+		m = &vfs_mounts[i];
+		if (m->len < 2)
+			continue;
+		slash = strrchr(m->prefix, '/');
+		plen = slash == m->prefix ? 1 : (size_t)(slash - m->prefix);
+		if (plen != alen || strncmp(m->prefix, abs, alen) != 0)
+			continue;
+		if (k++ == idx) {
+			*name = slash + 1;
+			*ops = m->ops;
+			found = true;
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&vfs_lock, f);
+	return found;
+}
+
+/* Is name a mount point directly below abs? */
+static bool
+vfs_is_child_mount(const char *abs, const char *name)
+{
+	const struct vfs_ops *ops;
+	const char *mname;
+	unsigned int i;
+
+	for (i = 0; vfs_child_mount(abs, i, &mname, &ops); i++)
+		if (strcmp(mname, name) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * A directory with mount points below it: the file system's own listing
+ * (inner) without the mounted names, then the mount points.  fp->offset
+ * is inner's cookie, or VFS_UNION_MOUNTS + the index of the next mount
+ * point.
+ */
+#define VFS_UNION_MOUNTS	((int64_t)1 << 62)
+
+static long
+vfs_union_read(struct file *fp, void *buf, size_t n, int64_t *off)
+{
+	return -EISDIR;
+}
+
+static int
+vfs_union_stat(struct file *fp, struct stat *st)
+{
+	struct file *in = fp->priv;
+
+	return in->ops->stat(in, st);
+}
+
+static int
+vfs_union_setattr(struct file *fp, const struct vfs_attr *va)
+{
+	struct file *in = fp->priv;
+
+	return in->ops->setattr != NULL ? in->ops->setattr(in, va) : -EROFS;
+}
+
+static long
+vfs_union_getdents(struct file *fp, void *buf, size_t n)
+{
+	struct file *in = fp->priv;
+	const struct vfs_ops *ops;
+	const char *name;
+	struct dirent *dp;
+	struct stat st;
+	char *out = buf;
+	size_t used, keep, end, namlen, rec;
+	int64_t off;
+	unsigned int idx;
+	long r;
+
+	off = __atomic_load_n(&fp->offset, __ATOMIC_RELAXED);
+	used = 0;
+	while (off < VFS_UNION_MOUNTS) {
+		if (used > 0 && n - used < DIRENT_RECSIZE(1))
+			return (long)used;
+		__atomic_store_n(&in->offset, off, __ATOMIC_RELAXED);
+		r = file_getdents(in, out + used, n - used);
+		if (r == -EINVAL && used > 0)
+			return (long)used;	/* no room for the next one */
+		if (r < 0)
+			return r;
+		off = __atomic_load_n(&in->offset, __ATOMIC_RELAXED);
+		if (r == 0 || off >= VFS_UNION_MOUNTS)
+			off = VFS_UNION_MOUNTS;
+		/* Keep what the mount points do not shadow. */
+		end = used + (size_t)r;
+		for (keep = used; used < end; used += rec) {
+			dp = (struct dirent *)(out + used);
+			rec = dp->d_reclen;
+			if (rec == 0)
+				return -EIO;
+			if (vfs_is_child_mount(fp->path, dp->d_name))
+				continue;
+			memmove(out + keep, dp, rec);
+			keep += rec;
+		}
+		used = keep;
+		__atomic_store_n(&fp->offset, off, __ATOMIC_RELAXED);
+	}
+	/* The mount points, after what the inner listing filled. */
+	idx = (unsigned int)(off - VFS_UNION_MOUNTS);
+	while (vfs_child_mount(fp->path, idx, &name, &ops)) {
+		namlen = strlen(name);
+		rec = DIRENT_RECSIZE(namlen);
+		if (rec > n - used) {
+			if (used == 0)
+				return -EINVAL;
+			break;
+		}
+		memset(&st, 0, sizeof(st));
+		dp = (struct dirent *)(out + used);
+		memset(dp, 0, rec);
+		dp->d_fileno = ops->stat("", &st) == 0 ? st.st_ino :
+		    VFS_INO_ROOT;
+		dp->d_off = VFS_UNION_MOUNTS + idx + 1;
+		dp->d_reclen = (uint16_t)rec;
+		dp->d_type = DT_DIR;
+		dp->d_namlen = (uint8_t)namlen;
+		memcpy(dp->d_name, name, namlen + 1);
+		used += rec;
+		idx++;
+	}
+	__atomic_store_n(&fp->offset, VFS_UNION_MOUNTS + idx,
+	    __ATOMIC_RELAXED);
+	return (long)used;
+}
+
+static void
+vfs_union_close(struct file *fp)
+{
+	file_release(fp->priv);
+}
+
+static const struct file_ops vfs_union_ops = {
+	.flags = FOPS_SEEKABLE,
+	.read = vfs_union_read,
+	.stat = vfs_union_stat,
+	.getdents = vfs_union_getdents,
+	.setattr = vfs_union_setattr,
+	.close = vfs_union_close,
+};
+
 /*
  * openat(2): a new file reference in *fpp.  Checks that apply to every
  * file system are made here: the access mode, O_DIRECTORY and a trailing
@@ -198,24 +522,31 @@ vfs_open(int dirfd, const char *path, int flags, int mode, struct file **fpp)
 {
 	char abs[VFS_PATH_MAX];
 	const struct vfs_ops *ops;
-	const char *rel;
-	struct file *fp;
+	const char *rel, *mname;
+	const struct vfs_ops *mops;
+	struct file *fp, *ufp;
 	struct stat st;
 	bool must_dir, isdir;
 	int r;
 
 	if ((flags & O_ACCMODE) == O_ACCMODE)
 		return -EINVAL;
-	r = vfs_resolve(dirfd, path, abs, &must_dir);
+	r = vfs_lookup(dirfd, path, (flags & O_NOFOLLOW) == 0, abs, &must_dir);
 	if (r < 0)
 		return r;
+	if (must_dir && (flags & O_CREAT))
+		return -EISDIR;
 	ops = vfs_find(abs, &rel);
-	r = ops->open(rel, flags, mode, &fp);
+	r = ops->open(rel, flags, mode & 07777, &fp);
 	if (r < 0)
 		return r;
 	r = file_stat(fp, &st);
 	if (r < 0)
 		goto fail;
+	if (S_ISLNK(st.st_mode)) {
+		r = -ELOOP;
+		goto fail;
+	}
 	isdir = S_ISDIR(st.st_mode);
 	if (!isdir && (must_dir || (flags & O_DIRECTORY))) {
 		r = -ENOTDIR;
@@ -231,6 +562,19 @@ vfs_open(int dirfd, const char *path, int flags, int mode, struct file **fpp)
 			r = -ENOMEM;
 			goto fail;
 		}
+	}
+	if (isdir && vfs_child_mount(abs, 0, &mname, &mops)) {
+		ufp = file_alloc(&vfs_union_ops, fp, flags);
+		if (ufp == NULL) {
+			r = -ENOMEM;
+			goto fail;
+		}
+		ufp->path = vfs_strdup(abs);
+		if (ufp->path == NULL) {
+			file_release(ufp);
+			return -ENOMEM;
+		}
+		fp = ufp;
 	}
 	*fpp = fp;
 	return 0;
@@ -251,7 +595,8 @@ vfs_stat(int dirfd, const char *path, struct stat *st, int flags)
 
 	if (flags & ~AT_SYMLINK_NOFOLLOW)
 		return -EINVAL;
-	r = vfs_resolve(dirfd, path, abs, &must_dir);
+	r = vfs_lookup(dirfd, path, (flags & AT_SYMLINK_NOFOLLOW) == 0, abs,
+	    &must_dir);
 	if (r < 0)
 		return r;
 	ops = vfs_find(abs, &rel);
@@ -262,6 +607,227 @@ vfs_stat(int dirfd, const char *path, struct stat *st, int flags)
 	if (must_dir && !S_ISDIR(st->st_mode))
 		return -ENOTDIR;
 	return 0;
+}
+
+/* readlinkat(2) core: the length copied (no NUL), -EINVAL if not a
+ * symlink.  buf may be caller memory: the op fills a kernel buffer. */
+int
+vfs_readlink(int dirfd, const char *path, char *buf, size_t size)
+{
+	char abs[VFS_PATH_MAX], link[VFS_PATH_MAX];
+	const struct vfs_ops *ops;
+	const char *rel;
+	bool must_dir;
+	int r;
+
+	r = vfs_lookup(dirfd, path, false, abs, &must_dir);
+	if (r < 0)
+		return r;
+	ops = vfs_find(abs, &rel);
+	if (ops->readlink == NULL) {
+		r = vfs_readonly(ops, rel, false);
+		return r == -EROFS ? -EINVAL : r;
+	}
+	r = ops->readlink(rel, link, sizeof(link));
+	if (r < 0)
+		return r;
+	r = (int)MIN((size_t)r, MIN(size, sizeof(link)));
+	memcpy(buf, link, (size_t)r);
+	return r;
+}
+
+/* mkdirat(2) core (mode: permission bits, umask applied).  Thread
+ * context. */
+int
+vfs_mkdir(int dirfd, const char *path, int mode)
+{
+	char abs[VFS_PATH_MAX];
+	const struct vfs_ops *ops;
+	const char *rel;
+	bool must_dir;
+	int r;
+
+	r = vfs_lookup(dirfd, path, false, abs, &must_dir);
+	if (r < 0)
+		return r;
+	ops = vfs_find(abs, &rel);
+	if (rel[0] == '\0')
+		return -EEXIST;
+	if (ops->mkdir == NULL)
+		return vfs_readonly(ops, rel, true);
+	return ops->mkdir(rel, mode & 07777);
+}
+
+/* unlinkat(2) core: flags 0 or AT_REMOVEDIR.  Thread context. */
+int
+vfs_unlink(int dirfd, const char *path, int flags)
+{
+	char abs[VFS_PATH_MAX];
+	const struct vfs_ops *ops;
+	const char *rel;
+	bool must_dir;
+	int r;
+
+	if (flags & ~AT_REMOVEDIR)
+		return -EINVAL;
+	r = vfs_lookup(dirfd, path, false, abs, &must_dir);
+	if (r < 0)
+		return r;
+	ops = vfs_find(abs, &rel);
+	if (flags & AT_REMOVEDIR) {
+		if (vfs_last_is_dot(path))
+			return -EINVAL;
+		if (rel[0] == '\0')
+			return -EBUSY;
+		if (ops->rmdir == NULL)
+			return vfs_readonly(ops, rel, false);
+		return ops->rmdir(rel);
+	}
+	if (rel[0] == '\0')
+		return -EPERM;
+	if (ops->unlink == NULL)
+		return vfs_readonly(ops, rel, false);
+	return ops->unlink(rel);
+}
+
+/* renameat(2) core: -EXDEV between file systems.  Thread context. */
+int
+vfs_rename(int fromfd, const char *from, int tofd, const char *to)
+{
+	char afrom[VFS_PATH_MAX], ato[VFS_PATH_MAX];
+	const struct vfs_ops *fops, *tops;
+	const char *rfrom, *rto;
+	struct stat st;
+	bool must_dir;
+	int r;
+
+	r = vfs_lookup(fromfd, from, false, afrom, &must_dir);
+	if (r < 0)
+		return r;
+	r = vfs_lookup(tofd, to, false, ato, &must_dir);
+	if (r < 0)
+		return r;
+	if (vfs_last_is_dot(from) || vfs_last_is_dot(to))
+		return -EINVAL;
+	fops = vfs_find(afrom, &rfrom);
+	tops = vfs_find(ato, &rto);
+	if (fops != tops || rfrom[0] == '\0' || rto[0] == '\0') {
+		memset(&st, 0, sizeof(st));
+		r = fops->stat(rfrom, &st);
+		if (r < 0)
+			return r;
+		return fops != tops ? -EXDEV : -EBUSY;
+	}
+	if (fops->rename == NULL)
+		return vfs_readonly(fops, rfrom, false);
+	return fops->rename(rfrom, rto);
+}
+
+/* symlinkat(2) core.  Thread context. */
+int
+vfs_symlink(const char *target, int dirfd, const char *path)
+{
+	char abs[VFS_PATH_MAX];
+	const struct vfs_ops *ops;
+	const char *rel;
+	bool must_dir;
+	int r;
+
+	if (target == NULL)
+		return -EFAULT;
+	if (strnlen(target, VFS_PATH_MAX) >= VFS_PATH_MAX)
+		return -ENAMETOOLONG;
+	r = vfs_lookup(dirfd, path, false, abs, &must_dir);
+	if (r < 0)
+		return r;
+	ops = vfs_find(abs, &rel);
+	if (rel[0] == '\0')
+		return -EEXIST;
+	if (ops->symlink == NULL)
+		return vfs_readonly(ops, rel, true);
+	return ops->symlink(target, rel);
+}
+
+/* linkat(2) core: flags 0 or AT_SYMLINK_FOLLOW.  Thread context. */
+int
+vfs_link(int fromfd, const char *from, int tofd, const char *to, int flags)
+{
+	char afrom[VFS_PATH_MAX], ato[VFS_PATH_MAX];
+	const struct vfs_ops *fops, *tops;
+	const char *rfrom, *rto;
+	struct stat st;
+	bool must_dir;
+	int r;
+
+	if (flags & ~AT_SYMLINK_FOLLOW)
+		return -EINVAL;
+	r = vfs_lookup(fromfd, from, (flags & AT_SYMLINK_FOLLOW) != 0, afrom,
+	    &must_dir);
+	if (r < 0)
+		return r;
+	r = vfs_lookup(tofd, to, false, ato, &must_dir);
+	if (r < 0)
+		return r;
+	fops = vfs_find(afrom, &rfrom);
+	tops = vfs_find(ato, &rto);
+	memset(&st, 0, sizeof(st));
+	r = fops->stat(rfrom, &st);
+	if (r < 0)
+		return r;
+	if (S_ISDIR(st.st_mode))
+		return -EPERM;
+	if (rto[0] == '\0')
+		return -EEXIST;
+	if (fops != tops)
+		return -EXDEV;
+	if (fops->link == NULL)
+		return vfs_readonly(fops, rto, true);
+	return fops->link(rfrom, rto);
+}
+
+/* truncate(2) core.  Thread context. */
+int
+vfs_truncate(const char *path, int64_t len)
+{
+	char abs[VFS_PATH_MAX];
+	const struct vfs_ops *ops;
+	const char *rel;
+	bool must_dir;
+	int r;
+
+	r = vfs_lookup(AT_FDCWD, path, true, abs, &must_dir);
+	if (r < 0)
+		return r;
+	ops = vfs_find(abs, &rel);
+	if (ops->truncate == NULL) {
+		r = vfs_readonly(ops, rel, false);
+		return r == 0 ? -EROFS : r;
+	}
+	return ops->truncate(rel, len);
+}
+
+/* chmod/chown/utimes core: flags 0 or AT_SYMLINK_NOFOLLOW.  Thread
+ * context. */
+int
+vfs_setattr(int dirfd, const char *path, const struct vfs_attr *va,
+    int flags)
+{
+	char abs[VFS_PATH_MAX];
+	const struct vfs_ops *ops;
+	const char *rel;
+	bool must_dir;
+	int r;
+
+	if (flags & ~AT_SYMLINK_NOFOLLOW)
+		return -EINVAL;
+	r = vfs_lookup(dirfd, path, (flags & AT_SYMLINK_NOFOLLOW) == 0, abs,
+	    &must_dir);
+	if (r < 0)
+		return r;
+	ops = vfs_find(abs, &rel);
+	if (ops->setattr == NULL)
+		return vfs_readonly(ops, rel, false);
+	return ops->setattr(rel, va);
 }
 
 /* getcwd: the length of the path stored in buf, or -ERANGE.  Thread
@@ -306,7 +872,7 @@ vfs_chdir(const char *path)
 	bool must_dir;
 	int r;
 
-	r = vfs_resolve(AT_FDCWD, path, abs, &must_dir);
+	r = vfs_lookup(AT_FDCWD, path, true, abs, &must_dir);
 	if (r < 0)
 		return r;
 	ops = vfs_find(abs, &rel);
@@ -484,36 +1050,13 @@ vfs_dir_open(const char *abspath, int flags, uint32_t dev, uint64_t ino,
 
 /*
  * The root file system until the embedded file table replaces it: an
- * empty, read-only directory whose only entries are the mount points
- * directly below "/".
+ * empty, read-only directory (vfs_open adds the mount points below "/"
+ * to its listing).
  */
 static int
 rootfs_list(unsigned int idx, struct vfs_dirent *de)
 {
-	const struct vfs_mount *m;
-	const struct vfs_ops *ops = NULL;
-	unsigned int i, k = 0;
-	struct stat st;
-	uint64_t f;
-
-	f = spin_lock_irqsave(&vfs_lock);
-	for (i = 0; i < vfs_nmounts; i++) {
-		m = &vfs_mounts[i];
-		if (m->len < 2 || strchr(m->prefix + 1, '/') != NULL)
-			continue;
-		if (k++ == idx) {
-			de->name = m->prefix + 1;
-			ops = m->ops;
-			break;
-		}
-	}
-	spin_unlock_irqrestore(&vfs_lock, f);
-	if (ops == NULL)
-		return -ENOENT;
-	memset(&st, 0, sizeof(st));
-	de->ino = ops->stat("", &st) == 0 ? st.st_ino : VFS_INO_ROOT;
-	de->type = DT_DIR;
-	return 0;
+	return -ENOENT;
 }
 
 static int
