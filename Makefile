@@ -48,7 +48,8 @@ BINDIR		:= $(O)/bin
 TOOLS		:= $(BINDIR)/go $(BINDIR)/vmgo-cc $(BINDIR)/vmgo-link $(BINDIR)/vmgo
 SETUP_STAMP	:= $(O)/.setup-done
 
-all: $(LIBDIR)/vmgo.o $(LIBDIR)/vmgo.ld $(LIBDIR)/include $(TOOLS)
+all: $(LIBDIR)/vmgo.o $(LIBDIR)/vmgo.ld $(LIBDIR)/include $(TOOLS) \
+    $(LIBDIR)/vmgo-files $(LIBDIR)/files.stamp
 
 $(O)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -76,6 +77,20 @@ $(LIBDIR)/vmgo.ld: boot/vmgo.ld
 $(LIBDIR)/include: $(wildcard include/libc/*.h include/libc/*/*.h include/vmgo/*.h)
 	@mkdir -p $@
 	$(Q)rm -rf $@ && mkdir -p $@ && cp -r include/libc/. $@/ && cp -r include/vmgo $@/vmgo
+
+# The file table packer (a host program; vmgo-link runs it) and the default
+# files it packs into every image (docs/files.md).
+$(LIBDIR)/vmgo-files: tools/mkfs/vmgo-files.c fs/rofs_table.c fs/rofs_table.h \
+    include/vmgo/rofs.h
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  HOSTCC  $@")
+	$(Q)$(HOSTCC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -Iinclude -Ifs \
+	    -o $@ tools/mkfs/vmgo-files.c fs/rofs_table.c
+$(LIBDIR)/files.stamp: tools/mkfs/default-files
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  FILES   $(dir $@)")
+	$(Q)tools/mkfs/default-files $(LIBDIR)/files
+	@touch $@
 
 $(BINDIR)/go: tools/go
 	@mkdir -p $(dir $@)

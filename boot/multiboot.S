@@ -25,7 +25,7 @@ mb_header:
 	.long	mb_header		/* header_addr */
 	.long	__image_start		/* load_addr: file offset 0 */
 	.long	__load_end		/* load_end_addr: end of file data */
-	.long	_end			/* bss_end_addr */
+	.long	__image_end		/* bss_end_addr */
 	.long	multiboot_entry		/* entry_addr */
 
 /*

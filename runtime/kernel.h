@@ -41,6 +41,7 @@
 #include "mm/mm.h"
 #include "thread.h"
 #include "../fs/fs.h"
+#include "../fs/files.h"
 
 /* main.c: boot sequence */
 _Noreturn void	kmain(struct bootinfo *bi);

@@ -118,6 +118,7 @@ kmain(struct bootinfo *bi)
 	thread_init();			/* this context becomes thread 1 */
 	cmd = cmdline_or_exit(bi);	/* KEY=VALUE ... -- args */
 	fd_init();			/* fds 0-2 on the console */
+	rofs_init();			/* the file table at "/" */
 	boot_report(bi, cmd);		/* only with vmgo.verbose=1 */
 	probe_exit(cmd);		/* only with vmgo.probe=1 */
 	r = thread_create(go_main, (void *)cmd, GO_MAIN_STACK, 0, NULL);

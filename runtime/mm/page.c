@@ -211,8 +211,9 @@ page_init_ranges(const struct prange *r, int n)
 
 /*
  * Take every RAM range of bi except the first MiB and the image
- * [VMGO_LOAD_ADDR, _end).  Boot, before vm_init(), single threaded; panics
- * when there is no usable RAM.
+ * [VMGO_LOAD_ADDR, rofs_image_end(bi)), which is _end plus the file
+ * table.  Boot, before vm_init(), single threaded; panics when there is
+ * no usable RAM.
  */
 void
 page_init(const struct bootinfo *bi)
@@ -221,7 +222,7 @@ page_init(const struct bootinfo *bi)
 	uint32_t i;
 	int n;
 
-	n = page_usable_ranges(bi, VMGO_LOAD_ADDR, (uintptr_t)_end, r,
+	n = page_usable_ranges(bi, VMGO_LOAD_ADDR, rofs_image_end(bi), r,
 	    ZONES_MAX);
 	if (n == 0)
 		panic("page_init: no usable RAM in the boot memory map");

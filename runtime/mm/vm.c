@@ -627,8 +627,9 @@ range_kind(uintptr_t lo, uintptr_t hi)
 }
 
 /*
- * VM_* flags of the image page at pa: text RX, rodata R, the rest RW,
- * except the page below the boot stack, left out as its guard.
+ * VM_* flags of the image page at pa: text RX, rodata R, the file table
+ * after _end R, the rest RW, except the page below the boot stack, left
+ * out as its guard.
  */
 static int
 image_kind(uintptr_t pa)
@@ -640,6 +641,8 @@ image_kind(uintptr_t pa)
 		return VM_READ | VM_EXEC;
 	if (pa >= (uintptr_t)__rodata_start &&
 	    pa + PAGE_SIZE <= (uintptr_t)__rodata_end)
+		return VM_READ;
+	if (pa >= (uintptr_t)_end)		/* the file table (fs/rofs.c) */
 		return VM_READ;
 	return VM_READ | VM_WRITE;
 }
@@ -697,7 +700,7 @@ vm_init(void)
 	if (pml4 == NULL)
 		panic("vm_init: no frame for the PML4");
 	image_lo = VMGO_LOAD_ADDR;
-	image_hi = ALIGN_UP((uintptr_t)_end, PAGE_SIZE);
+	image_hi = ALIGN_UP(rofs_image_end(NULL), PAGE_SIZE);
 	top = ALIGN_UP(MAX(SZ_4G, page_phys_top()), SZ_2M);
 	if (top > VA_STACKS)
 		top = VA_STACKS;

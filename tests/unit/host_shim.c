@@ -146,3 +146,12 @@ page_free(uintptr_t pa)
 {
 	free((void *)pa);
 }
+
+/* fs/rofs.c: no file table on the host; the "image" ends at _end. */
+extern char _end[];
+WEAK uintptr_t
+rofs_image_end(const struct bootinfo *bi)
+{
+	(void)bi;
+	return (uintptr_t)_end;
+}

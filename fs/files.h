@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * files.h: the embedded file table (fs/rofs.c) and the /etc files written
+ * at boot (fs/etc.c).  Included by runtime/kernel.h.
+ */
+#ifndef VMGO_FS_FILES_H
+#define VMGO_FS_FILES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct bootinfo;
+
+/* rofs.c */
+/*
+ * The end of the loaded image including the file table (at least _end):
+ * page_init keeps [VMGO_LOAD_ADDR, this) and vm_init maps it.  With bi,
+ * computed from the table header and bi's RAM map; with NULL, the value
+ * computed before.  Boot, single threaded.
+ */
+uintptr_t rofs_image_end(const struct bootinfo *bi);
+/*
+ * Check the table and mount it at "/", or print "vmgo: file table: WHY:
+ * files disabled" and keep the empty root.  Boot, thread context, once,
+ * after fd_init.
+ */
+void	rofs_init(void);
+
+/* etc.c */
+/* Prepare the boot-time /etc files.  Called by rofs_init. */
+void	etc_init(void);
+/* The contents and length of the boot-time file at abspath, or NULL. */
+const char *etc_file(const char *abspath, size_t *len);
+
+#endif
