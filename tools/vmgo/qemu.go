@@ -66,6 +66,7 @@ type runConfig struct {
 	image    string
 	cmdline  string
 	debugcon string // file the isa-debugcon writes to
+	gdbPort  int    // > 0: gdb stub on 127.0.0.1:gdbPort, CPU stopped at reset
 	extra    []string
 }
 
@@ -113,5 +114,8 @@ func qemuArgs(c runConfig) []string {
 	}
 	args = append(args, debugDevices(c.debugcon)...)
 	args = append(args, "-kernel", c.image, "-append", c.cmdline)
+	if c.gdbPort > 0 {
+		args = append(args, "-gdb", fmt.Sprintf("tcp:127.0.0.1:%d", c.gdbPort), "-S")
+	}
 	return append(args, c.extra...)
 }

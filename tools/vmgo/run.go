@@ -55,6 +55,7 @@ type runOptions struct {
 	timeout  time.Duration
 	qemuArgs listFlag
 	debugcon string
+	gdbPort  int
 	verbose  bool
 	dryRun   bool
 }
@@ -82,6 +83,7 @@ func parseRun(name string, argv []string, stderr io.Writer) (o runOptions, image
 	fs.DurationVar(&o.timeout, "timeout", 0, "stop QEMU and exit 124 after this long (e.g. 90s, 5m; 0: never)")
 	fs.Var(&o.qemuArgs, "qemu-arg", "one extra QEMU argument (repeatable: -qemu-arg -s -qemu-arg -S)")
 	fs.StringVar(&o.debugcon, "debugcon", "", "keep the debug console output (isa-debugcon, port 0xe9) in this file")
+	fs.IntVar(&o.gdbPort, "gdb", 0, "start QEMU's gdb stub on 127.0.0.1:PORT and wait for a debugger before the first instruction")
 	fs.BoolVar(&o.verbose, "v", false, "print the QEMU command line")
 	fs.BoolVar(&o.dryRun, "n", false, "print the QEMU command line and exit without running it")
 	if err = fs.Parse(argv); err != nil {
@@ -103,6 +105,10 @@ func parseRun(name string, argv []string, stderr io.Writer) (o runOptions, image
 	}
 	if o.timeout < 0 {
 		err = fmt.Errorf("-timeout %v: must not be negative", o.timeout)
+		return
+	}
+	if o.gdbPort < 0 || o.gdbPort > 65535 {
+		err = fmt.Errorf("-gdb %d: give a TCP port, e.g. -gdb 1234", o.gdbPort)
 		return
 	}
 	rest := fs.Args()
@@ -224,7 +230,8 @@ func cmdRun(name string, argv []string) int {
 	}
 	qargs := qemuArgs(runConfig{
 		machine: o.machine, mem: o.mem, smp: o.smp, accel: ac.accel,
-		image: image, cmdline: line, debugcon: dbg, extra: o.qemuArgs,
+		image: image, cmdline: line, debugcon: dbg, gdbPort: o.gdbPort,
+		extra: o.qemuArgs,
 	})
 	if o.verbose || o.dryRun {
 		fmt.Fprintf(os.Stderr, "vmgo: accelerator %s: %s\n", ac.accel, ac.reason)
@@ -232,6 +239,11 @@ func cmdRun(name string, argv []string) int {
 	}
 	if o.dryRun {
 		return 0
+	}
+	if o.gdbPort != 0 {
+		fmt.Fprintf(os.Stderr, "vmgo: QEMU waits for a debugger on 127.0.0.1:%d; attach with\n"+
+			"  gdb %s -ex 'target remote 127.0.0.1:%d' -ex 'break main.main' -ex continue\n",
+			o.gdbPort, shellQuote([]string{image}), o.gdbPort)
 	}
 	return boot(q.path, qargs, dbg, o.timeout)
 }
