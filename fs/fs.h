@@ -348,6 +348,23 @@ void	vfs_dir_stat(uint32_t dev, uint64_t ino, struct stat *st);
 /* dev.c: the /dev file system */
 extern const struct vfs_ops devfs_ops;
 
+/* tmpfs.c: the in-memory file system at /tmp (thread context) */
+extern const struct vfs_ops tmpfs_ops;
+/* The most bytes (data and metadata) /tmp may hold; beyond: ENOSPC. */
+void	tmpfs_set_limit(size_t bytes);
+/* Bytes /tmp holds now. */
+size_t	tmpfs_usage(void);
+
+/* vfs_init.c */
+struct cmdline;
+/*
+ * Mount /tmp (limit: vmgo.tmpsize=BYTES[K|M|G], default half of RAM) and
+ * set the working directory (vmgo.cwd=PATH, default "/"; a bad one is
+ * fatal with a message).  Once, from kmain, after the root file system
+ * is mounted.
+ */
+void	vfs_init(const struct cmdline *cmd);
+
 /* pipe.c */
 /*
  * A pipe: *rfp reads what *wfp writes (16 KiB buffer; writes of up to
