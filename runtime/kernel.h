@@ -147,5 +147,61 @@ int	entropy_fill(void *buf, size_t n);
  * 0 or -EINVAL.  Any context.
  */
 int	signal_send(struct thread *t, int sig);
+struct sigaction;
+/* A pending signal t's mask lets through (its own, or the process's when
+ * t has an alternate stack)?  No claim.  Any context. */
+bool	signal_deliverable(const struct thread *t);
+/*
+ * Claim the next signal for t (the thread being resumed on this CPU):
+ * lowest pending unblocked, t's own before the process's.  Dispositions
+ * changed to ignore are dropped, to default-terminate end the image.
+ * The signal with its disposition in *sa (SA_RESETHAND applied), or 0.
+ * Interrupts off.
+ */
+int	signal_take(struct thread *t, struct sigaction *sa);
+/* sig's disposition for a fault being delivered now (SA_RESETHAND
+ * applied).  Any context. */
+void	signal_action(int sig, struct sigaction *sa);
+
+/* signal.c: running handlers (faults, pending signals, sigreturn) */
+/* Route VEC_SIGRETURN/VEC_SIGNAL and set trap_signal_hook; once, from
+ * kmain, before Go runs. */
+void	signal_init(void);
+/* trap_signal_hook: an unresolved exception in Go code becomes a signal
+ * and *tf enters its handler (0), or -1 (fatal trap).  Exception IST,
+ * interrupts off; an uncaught or blocked fault ends the image (128+sig). */
+int	signal_fault(struct trapframe *tf);
+/* End of every interrupt return (sched.c): deliver a pending signal into
+ * *tf when it resumes Go code.  Interrupts off. */
+void	signal_trap_return(struct trapframe *tf);
+/* Run the caller's pending unblocked signals before returning (raise,
+ * kill/thrkill to oneself, unblocking).  Thread context. */
+void	signal_deliver_self(void);
+/* rip is in the C runtime's code (boot, vmgo.o, lwIP), not Go's. */
+bool	signal_in_runtime(uintptr_t rip);
+/* The lowest-numbered signal in pending that mask does not block, or 0
+ * (OpenBSD takes the lowest first too); SIGKILL (9) and SIGSTOP (17) are
+ * never blocked.  Pure. */
+static inline int
+signal_pick(uint32_t pending, uint32_t mask)
+{
+	uint32_t d = pending & ~(mask & ~((1U << 8) | (1U << 16)));
+
+	return d == 0 ? 0 : __builtin_ctz(d) + 1;
+}
+/* The mask a handler for sig runs with (old | sa_mask | sig unless
+ * SA_NODEFER; never KILL/STOP).  Pure. */
+uint32_t signal_handler_mask(uint32_t old, uint32_t sa_mask, int sa_flags,
+	    int sig);
+
+/* libc/itimer.c: setitimer/getitimer (REAL, VIRTUAL, PROF) */
+/* Charge the time since the last call to the timers (VIRTUAL and PROF
+ * only while c runs a thread other than idle; the thread about to stop
+ * or be interrupted is c->cur) and post expirations: SIGALRM to the
+ * process, SIGVTALRM/SIGPROF to c->cur.  Interrupts off. */
+void	itimer_account(struct cpu *c, uint64_t now);
+/* Monotonic ns of the next timer expiry if c->cur keeps running, 0 if
+ * none; for the scheduler's one-shot timer.  Interrupts off. */
+uint64_t itimer_next_deadline(struct cpu *c);
 
 #endif

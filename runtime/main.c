@@ -116,9 +116,11 @@ kmain(struct bootinfo *bi)
 	time_init();			/* TSC frequency, wall clock */
 	lapic_init();			/* local APIC and its timer */
 	thread_init();			/* this context becomes thread 1 */
+	signal_init();			/* faults and signals reach Go */
 	cmd = cmdline_or_exit(bi);	/* KEY=VALUE ... -- args */
 	fd_init();			/* fds 0-2 on the console */
 	rofs_init();			/* the file table at "/" */
+	vfs_init(cmd);			/* /tmp, the working directory */
 	boot_report(bi, cmd);		/* only with vmgo.verbose=1 */
 	probe_exit(cmd);		/* only with vmgo.probe=1 */
 	r = thread_create(go_main, (void *)cmd, GO_MAIN_STACK, 0, NULL);

@@ -52,13 +52,16 @@ static struct runq runqs[MAX_CPUS];
 static void
 arm_timer(struct cpu *c, struct runq *rq)
 {
-	uint64_t want, now;
+	uint64_t want, now, it;
 
 	if (!rq->enabled)
 		return;
 	want = waitq_next_deadline();
 	if (c->cur != c->idle && (want == 0 || rq->slice_end < want))
 		want = rq->slice_end;
+	it = itimer_next_deadline(c);	/* setitimer (libc/itimer.c) */
+	if (it != 0 && (want == 0 || it < want))
+		want = it;
 	if (want == rq->armed)
 		return;
 	rq->armed = want;
@@ -82,6 +85,7 @@ timer_intr(struct trapframe *tf)
 	rq->armed = 0;
 	now = time_monotonic();
 	waitq_expire(now);
+	itimer_account(c, now);		/* may post SIGPROF to c->cur */
 	if (c->cur != c->idle && now >= rq->slice_end) {
 		spin_lock(&rq->lock);
 		if (!list_empty(&rq->ready))
@@ -302,6 +306,7 @@ sched_trap_return(struct trapframe *tf)
 	if (!may_switch(c, tf) ||
 	    (!c->need_resched && cur->state == THREAD_RUNNING)) {
 		arm_timer(c, rq);
+		signal_trap_return(tf);	/* signals for Go code (signal.c) */
 		return;
 	}
 
@@ -335,6 +340,8 @@ sched_trap_return(struct trapframe *tf)
 	} else
 		next = c->idle;
 
+	/* CPU time so far is cur's (setitimer's VIRTUAL/PROF timers). */
+	itimer_account(c, time_monotonic());
 	/* Save the outgoing thread before it can be seen off CPU. */
 	if (cur->state != THREAD_DEAD) {
 		cur->tf = *tf;
@@ -353,8 +360,10 @@ sched_trap_return(struct trapframe *tf)
 	wrmsr(MSR_FS_BASE, next->fs_base);
 	*tf = next->tf;
 	arm_timer(c, rq);
+	signal_trap_return(tf);
 	return;
 keep:
 	spin_unlock(&rq->lock);
 	arm_timer(c, rq);
+	signal_trap_return(tf);
 }

@@ -103,7 +103,6 @@
 	X(setlogin)	/* L */						\
 	/* signals and time */						\
 	X(sigsuspend)	/* L: needs signal delivery */			\
-	X(setitimer)	/* X: runtime/pprof's SIGPROF timer */		\
 	X(adjtime)	/* L */						\
 	X(settimeofday)	/* L */
 

@@ -30,16 +30,22 @@ getthrid(void)
  * OpenBSD thrkill(2): send sig to thread tid (sig 0: only check it
  * exists); tcb is not checked.  signal_send applies the disposition: an
  * ignored signal is dropped, a default-terminate one ends the image, a
- * caught one is only recorded pending on the target (t->sigpending).
- * Running Go's handler for it (SIGURG async preemption, raise) is the
- * delivery code's job and comes in a later change.  0, or -1 with errno
- * ESRCH for an unknown tid, EINVAL for a bad signal number.  Thread or
- * signal context.
+ * caught one is recorded pending on the target (t->sigpending), and
+ * runtime/signal.c runs the handler when the target next returns from an
+ * interrupt into Go code (SIGURG async preemption, §6.9).  Sent to the
+ * caller itself (Go's raise), it has run before thrkill returns (§6.10).
+ * 0, or -1 with errno ESRCH for an unknown tid, EINVAL for a bad signal
+ * number.  Thread or signal context.
  */
 int
 thrkill(int tid, int sig, void *tcb)
 {
+	int r;
+
 	if (sig < 0 || sig >= NSIG)
 		return (int)ret_errno(-EINVAL);
-	return (int)ret_errno(thread_kill(tid, sig));
+	r = thread_kill(tid, sig);
+	if (r == 0 && sig != 0 && tid == thread_current()->tid)
+		signal_deliver_self();
+	return (int)ret_errno(r);
 }

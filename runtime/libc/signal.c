@@ -6,11 +6,13 @@
  * helpers, and sending (kill, raise, signal_send).  OpenBSD layouts:
  * 4-byte sigset_t, 16-byte struct sigaction, stack_t {sp, size, flags}.
  *
- * Delivery (running a handler on a thread) is not here and not written
- * yet: a signal for a caught disposition is recorded pending (per thread
- * for thread-directed ones, per process for kill()) for the delivery code
- * to pick up.  Default actions do happen now: default-ignore signals are
- * dropped, default-terminate ones end the image with status 128+sig.
+ * A signal for a caught disposition is recorded pending (per thread for
+ * thread-directed ones, per process for kill()); runtime/signal.c takes
+ * it with signal_take and runs the handler.  Default actions happen at
+ * once: default-ignore signals are dropped, default-terminate ones end
+ * the image with status 128+sig.  Signals sent to oneself (raise,
+ * kill(getpid()), thrkill to one's own id) and signals a pthread_sigmask
+ * call unblocks are delivered before the call returns.
  *
  * sigaction, pthread_sigmask and sigaltstack must not fail for Go's
  * arguments: a non-zero return makes Go crash on purpose.
@@ -122,8 +124,7 @@ sigaction(int sig, const struct sigaction *restrict act,
  *
  * runtime/cgo calls it too, compiled against vmgo's <signal.h>, so with
  * the same numbers (docs/go-openbsd-abi.md §13).  Signals unblocked here
- * are delivered by the delivery code on the thread's next interrupt
- * return, not before this returns as POSIX asks.
+ * and pending run before this returns (signal_deliver_self).
  */
 int
 pthread_sigmask(int how, const sigset_t *restrict set,
@@ -151,6 +152,9 @@ pthread_sigmask(int how, const sigset_t *restrict set,
 	}
 	if (oset != NULL)
 		*oset = old;
+	/* POSIX: a pending signal just unblocked runs before we return. */
+	if (t != NULL && set != NULL && (old & ~t->sigmask) != 0)
+		signal_deliver_self();
 	return 0;
 }
 
@@ -295,21 +299,122 @@ signal_send(struct thread *t, int sig)
 int
 kill(pid_t pid, int sig)
 {
+	int r;
+
 	if (sig < 0 || sig >= NSIG)
 		return ret_errno(-EINVAL);
 	if (pid != getpid() && pid != 0 && pid != -1)
 		return ret_errno(-ESRCH);
 	if (sig == 0)
 		return 0;
-	return (int)ret_errno(signal_send(NULL, sig));
+	r = signal_send(NULL, sig);
+	if (r == 0)
+		signal_deliver_self();
+	return (int)ret_errno(r);
 }
 
-/* Send sig to the calling thread (the process before threads exist).
- * 0, or -1 with EINVAL. */
+/* Send sig to the calling thread (the process before threads exist); a
+ * caught, unblocked one has run when this returns.  0, or -1 with EINVAL. */
 int
 raise(int sig)
 {
-	return (int)ret_errno(signal_send(cur_thread(), sig));
+	int r = signal_send(cur_thread(), sig);
+
+	if (r == 0)
+		signal_deliver_self();
+	return (int)ret_errno(r);
+}
+
+/* Does t have an alternate signal stack (so it is a Go thread, fit for a
+ * process-directed signal: §6.10)? */
+static bool
+has_altstack(const struct thread *t)
+{
+	return (t->altstack_flags & SS_DISABLE) == 0 &&
+	    t->altstack_sp != NULL && t->altstack_size != 0;
+}
+
+/*
+ * Is a signal pending for t (its own, or the process's when t may take
+ * those) that t's mask does not block?  A cheap check, no claim.  Any
+ * context.
+ */
+bool
+signal_deliverable(const struct thread *t)
+{
+	uint32_t p = __atomic_load_n(&t->sigpending, __ATOMIC_ACQUIRE);
+
+	if (has_altstack(t))
+		p |= __atomic_load_n(&proc_pending, __ATOMIC_ACQUIRE);
+	return signal_pick(p, t->sigmask) != 0;
+}
+
+/* Snapshot sig's disposition into *sa, resetting it to SIG_DFL if it is
+ * a caught SA_RESETHAND one (it is being delivered).  sig_lock inside. */
+static void
+take_action(int sig, struct sigaction *sa)
+{
+	uint64_t f;
+
+	f = spin_lock_irqsave(&sig_lock);
+	*sa = sigacts[sig];
+	if ((sa->sa_flags & SA_RESETHAND) && sa->sa_handler != SIG_DFL &&
+	    sa->sa_handler != SIG_IGN) {
+		sigacts[sig].sa_handler = SIG_DFL;
+		sigacts[sig].sa_flags &= ~SA_SIGINFO;
+	}
+	spin_unlock_irqrestore(&sig_lock, f);
+}
+
+/*
+ * The disposition to use for a synchronous signal sig being delivered now
+ * (a fault): *sa, with SA_RESETHAND applied.  Any context.
+ */
+void
+signal_action(int sig, struct sigaction *sa)
+{
+	take_action(sig, sa);
+}
+
+/*
+ * Claim the next signal to deliver to t, the thread this CPU is about to
+ * resume: the lowest pending one its mask allows, its own first, then
+ * the process's (only for a thread with an alternate stack).  A claimed
+ * signal whose disposition became ignore meanwhile is dropped and the
+ * next one tried; a default-terminate one ends the image with 128+sig.
+ * Returns the signal with its disposition in *sa, or 0.  Interrupts off.
+ */
+int
+signal_take(struct thread *t, struct sigaction *sa)
+{
+	uint32_t *set, bit;
+	int sig;
+
+	for (;;) {
+		set = &t->sigpending;
+		sig = signal_pick(__atomic_load_n(set, __ATOMIC_ACQUIRE),
+		    t->sigmask);
+		if (sig == 0 && has_altstack(t)) {
+			set = &proc_pending;
+			sig = signal_pick(__atomic_load_n(set,
+			    __ATOMIC_ACQUIRE), t->sigmask);
+		}
+		if (sig == 0)
+			return 0;
+		bit = sigmask(sig);
+		if ((__atomic_fetch_and(set, ~bit, __ATOMIC_ACQ_REL) & bit) == 0)
+			continue;	/* another CPU took it */
+		take_action(sig, sa);
+		if (sa->sa_handler == SIG_IGN)
+			continue;
+		if (sa->sa_handler == SIG_DFL) {
+			if (SIG_DFL_IGNORE & bit)
+				continue;
+			kprintf("vmgo: terminated by signal %d\n", sig);
+			platform_exit(128 + sig);
+		}
+		return sig;
+	}
 }
 
 /*

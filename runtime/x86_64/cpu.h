@@ -29,6 +29,8 @@
 #define VEC_TIMER	0xf0	/* local APIC timer */
 #define VEC_RESCHED	0xf1	/* software: "int $VEC_RESCHED" to switch threads */
 #define VEC_IPI		0xf2	/* inter-processor wake-up (SMP, later) */
+#define VEC_SIGRETURN	0xf3	/* software: a signal handler returned (signal.c) */
+#define VEC_SIGNAL	0xf4	/* software: deliver pending signals to the caller now */
 #define VEC_SPURIOUS	0xff	/* local APIC spurious vector */
 
 /* IST slots in the TSS (SDM vol 3A §6.14.5): 1-7. */

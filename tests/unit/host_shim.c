@@ -147,6 +147,28 @@ page_free(uintptr_t pa)
 	free((void *)pa);
 }
 
+/* Signal delivery and interval timers (runtime/signal.c, libc/itimer.c),
+ * as the scheduler sees them: nothing pending, no timer armed. */
+WEAK void
+signal_trap_return(struct trapframe *tf)
+{
+	(void)tf;
+}
+
+WEAK void
+itimer_account(struct cpu *c, uint64_t now)
+{
+	(void)c;
+	(void)now;
+}
+
+WEAK uint64_t
+itimer_next_deadline(struct cpu *c)
+{
+	(void)c;
+	return 0;
+}
+
 /* fs/rofs.c: no file table on the host; the "image" ends at _end. */
 extern char _end[];
 WEAK uintptr_t
