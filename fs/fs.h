@@ -320,6 +320,9 @@ int	vfs_link(int fromfd, const char *from, int tofd, const char *to,
 int	vfs_truncate(const char *path, int64_t len);
 int	vfs_setattr(int dirfd, const char *path, const struct vfs_attr *va,
 	    int flags);
+/* faccessat(2): 0, -EROFS (W_OK on a read-only file system), -EACCES
+ * (X_OK without an x bit), or the lookup errors. */
+int	vfs_access(int dirfd, const char *path, int mode, int flags);
 /* getcwd into buf: the length, or -ERANGE if size is too small. */
 int	vfs_getcwd(char *buf, size_t size);
 /* chdir to path / to the directory open at fd: 0, -ENOTDIR, -ENOENT... */
@@ -354,6 +357,9 @@ extern const struct vfs_ops tmpfs_ops;
 void	tmpfs_set_limit(size_t bytes);
 /* Bytes /tmp holds now. */
 size_t	tmpfs_usage(void);
+
+/* libc/process.c: the file creation mask (umask(2)), for the libc edge */
+uint32_t proc_getumask(void);
 
 /* vfs_init.c */
 struct cmdline;

@@ -830,6 +830,45 @@ vfs_setattr(int dirfd, const char *path, const struct vfs_attr *va,
 	return ops->setattr(rel, va);
 }
 
+/*
+ * faccessat(2) core: mode F_OK (0) or R_OK|W_OK|X_OK (4|2|1), flags 0,
+ * AT_EACCESS or AT_SYMLINK_NOFOLLOW.  The caller is root: read and write
+ * are granted, but write is -EROFS on a read-only file system (no
+ * setattr op) unless the file is a device; execute needs an x bit on
+ * anything but a directory (-EACCES).  Thread context.
+ */
+int
+vfs_access(int dirfd, const char *path, int mode, int flags)
+{
+	char abs[VFS_PATH_MAX];
+	const struct vfs_ops *ops;
+	const char *rel;
+	struct stat st;
+	bool must_dir;
+	int r;
+
+	if (mode & ~7)
+		return -EINVAL;
+	if (flags & ~(AT_EACCESS | AT_SYMLINK_NOFOLLOW))
+		return -EINVAL;
+	r = vfs_lookup(dirfd, path, (flags & AT_SYMLINK_NOFOLLOW) == 0, abs,
+	    &must_dir);
+	if (r < 0)
+		return r;
+	ops = vfs_find(abs, &rel);
+	memset(&st, 0, sizeof(st));
+	r = ops->stat(rel, &st);
+	if (r < 0)
+		return r;
+	if (must_dir && !S_ISDIR(st.st_mode))
+		return -ENOTDIR;
+	if ((mode & 2) && ops->setattr == NULL && !S_ISCHR(st.st_mode))
+		return -EROFS;
+	if ((mode & 1) && !S_ISDIR(st.st_mode) && (st.st_mode & 0111) == 0)
+		return -EACCES;
+	return 0;
+}
+
 /* getcwd: the length of the path stored in buf, or -ERANGE.  Thread
  * context. */
 int

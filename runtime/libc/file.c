@@ -22,6 +22,7 @@ file_openat(int dirfd, const char *path, int flags, int mode)
 	struct file *fp;
 	int r, fd;
 
+	mode &= 07777 & ~(int)proc_getumask();
 	r = vfs_open(dirfd, path, flags, mode, &fp);
 	if (r < 0)
 		return r;

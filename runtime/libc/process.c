@@ -185,6 +185,18 @@ getrusage(int who, struct rusage *ru)
 	return 0;
 }
 
+/* The file creation mask now (fs.h).  Thread context. */
+uint32_t
+proc_getumask(void)
+{
+	mode_t m;
+
+	spin_lock(&proc_lock);
+	m = proc_umask;
+	spin_unlock(&proc_lock);
+	return m;
+}
+
 /* Set the file creation mask; returns the previous one.  Thread context. */
 mode_t
 umask(mode_t mask)
