@@ -4,6 +4,7 @@
 #   make run       set up if needed, build, boot examples/hello under QEMU
 #   make test      set up if needed, host unit tests and guest tests
 #   make           build the runtime and tools into $(O)
+#   make fuzz      fuzz the file table checker for FUZZ_TIME (300) seconds
 #   make install PREFIX=/usr/local
 #   make setup     install packages and fetch lwIP (tools/setup)
 #
@@ -123,6 +124,12 @@ test: $(SETUP_STAMP)
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)O=$(O) tests/run
 
+# Fuzz the file table checker (tests/fuzz/run, libFuzzer) for FUZZ_TIME
+# seconds; make test runs it for 20.
+FUZZ_TIME	?= 300
+fuzz: all
+	$(Q)O=$(O) FUZZ_TIME=$(FUZZ_TIME) tests/fuzz/run
+
 # Host unit tests only (no QEMU).
 unit: $(SETUP_STAMP)
 	$(Q)O=$(O) tests/run unit
@@ -138,5 +145,5 @@ clean:
 distclean:
 	rm -rf $(O)
 
-.PHONY: all setup run test unit install clean distclean
+.PHONY: all setup run test unit fuzz install clean distclean
 -include $(KOBJS:.o=.d)

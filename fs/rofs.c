@@ -287,10 +287,28 @@ rofs_lstat(const char *rel, struct stat *st)
 	return 0;
 }
 
+static int
+rofs_readlink(const char *rel, char *buf, size_t size)
+{
+	uint64_t len;
+	uint32_t i;
+	int r;
+
+	r = rofs_walk(&rofs, rel, &i);
+	if (r < 0)
+		return r;
+	if (rofs_type(i) != ROFS_S_IFLNK)
+		return -EINVAL;
+	len = rofs.ent[i].size;
+	memcpy(buf, rofs_bytes(&rofs, i), MIN(size, (size_t)len));
+	return (int)len;
+}
+
 /* The root file system once the table checks out. */
 static const struct vfs_ops rofs_ops = {
 	.open = rofs_open,
 	.stat = rofs_lstat,
+	.readlink = rofs_readlink,
 };
 
 /*
