@@ -5,7 +5,7 @@
  * rename, renameat, link, linkat, symlink, symlinkat, readlink,
  * readlinkat, truncate, ftruncate, fsync, fdatasync, access, faccessat,
  * chmod, fchmod, fchmodat, chown, fchown, lchown, fchownat, utimes,
- * futimes, utimensat, futimens.  Thin shells over fs/ (vfs_*): -1 and
+ * futimes, utimensat, futimens, sync, flock.  Thin shells over fs/ (vfs_*): -1 and
  * errno (OpenBSD numbers) on failure.  Only /tmp is writable: elsewhere
  * changes fail with EROFS (a missing name with ENOENT, an existing one
  * being created with EEXIST).  We are root: permission bits never refuse
@@ -17,11 +17,12 @@
 #include <sys/time.h>
 #include <unistd.h>
 
-/* <stdio.h> and <sys/time.h> declare these only for POSIX or BSD feature
+/* <stdio.h>, <sys/time.h> and <unistd.h> declare these only for POSIX or BSD feature
  * macros, which the strict-C11 runtime does not define. */
 int	rename(const char *, const char *);
 int	renameat(int, const char *, int, const char *);
 int	futimes(int, const struct timeval [2]);
+void	sync(void);
 
 /* Permission bits for a new file: mode without the umask. */
 static int
@@ -362,4 +363,24 @@ futimes(int fd, const struct timeval tv[2])
 	if (r < 0)
 		return (int)ret_errno(r);
 	return futimens(fd, tv != NULL ? ts : NULL);
+}
+
+/* sync(2): nothing to write back. */
+void
+sync(void)
+{
+}
+
+/* flock(2): one process holds every lock it asks for, so only the fd
+ * and the operation are checked: 0, EBADF, EINVAL. */
+int
+flock(int fd, int op)
+{
+	int kind = op & ~4;		/* LOCK_NB (4) */
+
+	if (fd_getfd(fd) < 0)
+		return (int)ret_errno(-EBADF);
+	if (kind != 1 && kind != 2 && kind != 8)	/* SH, EX, UN */
+		return (int)ret_errno(-EINVAL);
+	return 0;
 }

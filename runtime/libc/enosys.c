@@ -42,38 +42,8 @@
 	X(sendmsg)	/* L */						\
 	X(recvmsg)	/* L */						\
 	/* file system changes and queries [fs/] */			\
-	X(access)	/* L */						\
-	X(faccessat)	/* X: os/exec LookPath */			\
-	X(mkdir)	/* X */						\
-	X(mkdirat)	/* Go 1.24 os.Root */				\
-	X(rmdir)	/* X */						\
-	X(unlink)	/* X */						\
-	X(unlinkat)	/* X */						\
-	X(rename)	/* X */						\
-	X(renameat)	/* Go 1.24 os.Root */				\
-	X(link)		/* L */						\
-	X(linkat)	/* Go 1.24 os.Root */				\
-	X(symlink)	/* L */						\
-	X(symlinkat)	/* Go 1.24 os.Root */				\
-	X(readlink)	/* L */						\
-	X(readlinkat)	/* Go 1.24 os.Root */				\
-	X(chmod)	/* X */						\
-	X(fchmod)	/* L */						\
-	X(fchmodat)	/* Go 1.24 os.Root */				\
-	X(chown)	/* L */						\
-	X(fchown)	/* L */						\
-	X(lchown)	/* L */						\
-	X(fchownat)	/* Go 1.24 os.Root */				\
 	X(chflags)	/* L */						\
 	X(fchflags)	/* L */						\
-	X(utimensat)	/* X */						\
-	X(utimes)	/* L */						\
-	X(futimes)	/* L */						\
-	X(truncate)	/* L */						\
-	X(ftruncate)	/* L */						\
-	X(fsync)	/* X */						\
-	X(sync)		/* L */						\
-	X(flock)	/* L */						\
 	X(mkfifo)	/* L */						\
 	X(mknod)	/* L */						\
 	X(pathconf)	/* L */						\

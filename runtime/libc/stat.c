@@ -29,8 +29,9 @@ _Static_assert(offsetof(struct stat, __st_birthtim) == 112, "birthtim");
 
 /*
  * stat(2)/lstat(2)/fstatat(2): 0, or -1 with ENOENT, ENOTDIR,
- * ENAMETOOLONG, EBADF (dirfd), EINVAL (flags other than
- * AT_SYMLINK_NOFOLLOW).  There are no symlinks, so lstat is stat.
+ * ENAMETOOLONG, EBADF (dirfd), ELOOP, EINVAL (flags other than
+ * AT_SYMLINK_NOFOLLOW).  lstat and AT_SYMLINK_NOFOLLOW describe a final
+ * symlink itself; every other symlink on the way is followed.
  * stat(".") and stat("/") report a directory with a stable (dev, ino).
  */
 int

@@ -2,7 +2,8 @@
 // calls: a 1,000-file workload, a directory tree walked with WalkDir,
 // CreateTemp/MkdirTemp, a 64 MiB file, symlinks, attributes, the working
 // directory and every errno the VFS promises.  With the argument
-// "enospc" (and a small vmgo.tmpsize) it fills /tmp instead.
+// "enospc" (and a small vmgo.tmpsize) it fills /tmp instead; with "cwd"
+// it reports the working directory set by vmgo.cwd.
 package main
 
 import (
@@ -380,6 +381,12 @@ func enospc() {
 func main() {
 	if len(os.Args) > 1 && os.Args[1] == "enospc" {
 		enospc()
+	} else if len(os.Args) > 1 && os.Args[1] == "cwd" {
+		// Started with vmgo.cwd=/dev: relative names resolve there.
+		wd, err := os.Getwd()
+		fmt.Printf("cwd: %s %v\n", wd, err)
+		_, err = os.Stat("null")
+		must(err, "stat null relative to vmgo.cwd")
 	} else {
 		basics()
 		thousandFiles()
