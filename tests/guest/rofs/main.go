@@ -14,12 +14,15 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
 	"syscall"
+	"text/template"
 	"time"
 )
 
@@ -172,6 +175,29 @@ func checkSeek() {
 	fmt.Println("rofs: seek and symlinks checked")
 }
 
+// http.FileServer and template.ParseGlob over the table (no network:
+// the handler is called directly).
+func checkServeAndGlob() {
+	h := http.FileServer(http.Dir("/srv/testdata"))
+	for path, want := range map[string]string{
+		"/hello.txt":          "hello, embedded world\n",
+		"/sub/dir/nested.txt": "nested\n",
+	} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
+		check(rec.Code == 200 && rec.Body.String() == want, "GET %s: %d %q", path, rec.Code, rec.Body.String())
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/sub/", nil))
+	check(rec.Code == 200 && strings.Contains(rec.Body.String(), `href="data.b64"`), "GET /sub/: %d %q", rec.Code, rec.Body.String())
+	rec = httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/nope", nil))
+	check(rec.Code == 404, "GET /nope: %d", rec.Code)
+	t, err := template.ParseGlob("/srv/testdata/*.txt")
+	check(err == nil && t.Lookup("hello.txt") != nil, "ParseGlob: %v", err)
+	fmt.Println("rofs: http.FileServer and template.ParseGlob checked")
+}
+
 func checkErrors() {
 	_, err := os.Open("/srv/testdata/nope")
 	check(errors.Is(err, fs.ErrNotExist), "open missing: %v", err)
@@ -229,6 +255,7 @@ func main() {
 	fmt.Printf("rofs: 64 MiB file hashed (all entries in %v)\n", time.Since(start).Round(time.Millisecond))
 	checkWalk(m)
 	checkSeek()
+	checkServeAndGlob()
 	checkErrors()
 	checkDefaults()
 	if failed {
