@@ -43,7 +43,8 @@ struct tmpfs_node {
 		struct {
 			struct list	entries;	/* tmpfs_dirent, by seq */
 			uint64_t	nextseq;	/* >= 2: 0 ".", 1 ".." */
-			struct tmpfs_node *parent;	/* root: itself */
+			struct tmpfs_node *parent;	/* root: itself;
+							   removed: NULL */
 			size_t		nentries;
 		} dir;
 		struct {
@@ -293,6 +294,7 @@ tmpfs_dir_remove(struct tmpfs_node *d, struct tmpfs_dirent *de)
 	if (S_ISDIR(de->node->mode)) {
 		d->nlink--;
 		de->node->nlink--;	/* its "." */
+		de->node->dir.parent = NULL;	/* d may go first */
 	}
 	de->node->ctime = d->mtime = d->ctime = tmpfs_now();
 }

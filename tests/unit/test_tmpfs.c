@@ -385,6 +385,24 @@ TEST(unlinked_open_file_keeps_working)
 	fd_close(fd);
 }
 
+TEST(removed_directory_open)
+{
+	char buf[256];
+	long r;
+	int fd;
+
+	EXPECT_EQ(vfs_mkdir(AT_FDCWD, "/tmp/p", 0755), 0);
+	EXPECT_EQ(vfs_mkdir(AT_FDCWD, "/tmp/p/c", 0755), 0);
+	fd = t_open("/tmp/p/c", O_RDONLY);
+	EXPECT_EQ(vfs_unlink(AT_FDCWD, "/tmp/p/c", AT_REMOVEDIR), 0);
+	EXPECT_EQ(vfs_unlink(AT_FDCWD, "/tmp/p", AT_REMOVEDIR), 0);
+	/* Only "." and "..", from the orphan, without its freed parent. */
+	r = file_getdents(t_fp(fd), buf, sizeof(buf));
+	EXPECT_EQ(r, 2 * (long)DIRENT_RECSIZE(2));
+	EXPECT_EQ(file_getdents(t_fp(fd), buf, sizeof(buf)), 0);
+	fd_close(fd);
+}
+
 TEST(getdents_cookie_survives_changes)
 {
 	char name[32], names[8192];
