@@ -69,10 +69,21 @@ void	kvprintf(const char *fmt, va_list ap);
 _Noreturn void	panic(const char *fmt, ...) __printflike(1, 2);
 #define assert(e) ((e) ? (void)0 : \
 	panic("assertion failed: %s (%s:%d)", #e, __FILE__, __LINE__))
-/* Print rip, then the return addresses up the frame-pointer chain from rbp. */
+/* Print rip, then the return addresses up the frame-pointer chain from rbp,
+ * with function names; reads only mapped memory.  Any context. */
 void	panic_backtrace(uintptr_t rip, uintptr_t rbp);
+/* Print "PREFIX0x... function+0xoff" for pc (ret: a return address). */
+void	panic_print_pc(const char *prefix, uintptr_t pc, bool ret);
+/* rip and at most max callers from rbp's frame chain, a line each. */
+void	backtrace_print(const char *prefix, uintptr_t rip, uintptr_t rbp,
+	    int max);
 /* Pick the stack-protector canary; once, from kmain after cpu_init_bsp. */
 void	stack_protector_init(void);
+
+/* ksym.c: function names from the image's .vmgo.ksyms (vmgo-link) */
+/* The function containing pc (offset in *off), or NULL.  Lock-free, any
+ * context. */
+const char *ksym_lookup(uintptr_t pc, uintptr_t *off);
 
 /* platform.c: leaving the VM */
 /* End the VM with status (0-255) on every CPU.  Any context. */
@@ -104,6 +115,18 @@ const char *cmdline_vmgo(const struct cmdline *c, const char *key);
  * the same object.  NULL if the line does not parse.  Thread context.
  */
 const struct cmdline *cmdline_boot(void);
+
+/* thread.c: the all-threads list without its lock, for the NMI dump */
+void	thread_foreach_unlocked(void (*fn)(struct thread *, void *), void *arg,
+	    int max);
+
+/* debug.c: debugging aids (docs/tools.md "Crash reports and hangs") */
+/* Run the vmgo.crashtest / vmgo.protcheck command-line hooks; once, from
+ * kmain, in thread context. */
+void	debug_init(const struct cmdline *c);
+/* NMI: print every CPU's interrupted state and every thread's.  NMI
+ * context; returns to the interrupted code. */
+void	debug_nmi(struct trapframe *tf);
 
 /* fs/fd.c: the file descriptor table */
 /* Set up the table with fds 0-2 on the console; once, from kmain. */

@@ -123,6 +123,7 @@ kmain(struct bootinfo *bi)
 	vfs_init(cmd);			/* /tmp, the working directory */
 	boot_report(bi, cmd);		/* only with vmgo.verbose=1 */
 	probe_exit(cmd);		/* only with vmgo.probe=1 */
+	debug_init(cmd);		/* vmgo.crashtest, vmgo.protcheck */
 	r = thread_create(go_main, (void *)cmd, GO_MAIN_STACK, 0, NULL);
 	if (r != 0)
 		panic("cannot create the Go main thread (%d)", r);

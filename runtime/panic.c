@@ -18,33 +18,109 @@ _Noreturn void	__stack_chk_fail(void);
 
 static int panicking;
 
+/* Page-table entry bits, SDM vol 3A §4.5, tables 4-15 to 4-20. */
+#define PTE_P		0x001ULL		/* present */
+#define PTE_PS		0x080ULL		/* 1 GiB / 2 MiB page */
+#define PTE_ADDR	0x000ffffffffff000ULL
+
 /*
- * Print the return addresses found by following saved frame pointers
- * from rbp, after rip itself.  C (-fno-omit-frame-pointer) and Go (amd64
- * keeps frame pointers) both link frames as [rbp] = caller's rbp,
- * [rbp + 8] = return address.  Stops at a frame that does not look like
- * one: misaligned, outside the canonical low half, or not above the
- * previous one.  Any context.
+ * Is the byte at va mapped (present pages are readable on x86)?  Walks
+ * the live page tables through the identity map without vm.c's lock, so
+ * it works after a fault taken with that lock held.  Any context.
+ */
+static bool
+readable(uintptr_t va)
+{
+	const uint64_t *tbl;
+	uint64_t e;
+	int level;
+
+	if (va >= USER_TOP)
+		return false;
+	tbl = (const uint64_t *)(uintptr_t)(read_cr3() & PTE_ADDR);
+	for (level = 3; level >= 0; level--) {
+		e = tbl[(va >> (PAGE_SHIFT + 9 * level)) & 511];
+		if ((e & PTE_P) == 0)
+			return false;
+		if (level == 0 || ((level == 1 || level == 2) && (e & PTE_PS)))
+			return true;
+		if ((e & PTE_ADDR) >= VA_STACKS)	/* not identity mapped */
+			return false;
+		tbl = (const uint64_t *)(uintptr_t)(e & PTE_ADDR);
+	}
+	return false;
+}
+
+/*
+ * Print one code address as "0x... function+0xoff", the function taken
+ * from the image's symbol table (ksym.c).  ret: pc is a return address,
+ * so name the function holding the call (pc - 1).  Any context.
  */
 void
-panic_backtrace(uintptr_t rip, uintptr_t rbp)
+panic_print_pc(const char *prefix, uintptr_t pc, bool ret)
+{
+	const char *name;
+	uintptr_t off;
+
+	name = ksym_lookup(ret ? pc - 1 : pc, &off);
+	if (name != NULL)
+		kprintf("%s%#018lx %s+%#lx\n", prefix, pc, name,
+		    ret ? off + 1 : off);
+	else
+		kprintf("%s%#018lx ?\n", prefix, pc);
+}
+
+/*
+ * Print up to max return addresses found by following saved frame
+ * pointers from rbp, one per line after prefix, each with its function's
+ * name.  C (-fno-omit-frame-pointer) and Go (amd64 keeps frame pointers)
+ * both link frames as [rbp] = caller's rbp, [rbp + 8] = return address.
+ * Stops at a frame that does not look like one: misaligned, not mapped,
+ * outside the canonical low half, or not above the previous one.  Safe
+ * after any fault: reads only memory the page tables map.
+ */
+static void
+walk(const char *prefix, uintptr_t rbp, int max)
 {
 	const uintptr_t *fp;
 	int i;
 
-	kprintf("vmgo: backtrace:\n");
-	kprintf("vmgo:   %#018lx\n", rip);
-	for (i = 0; i < BACKTRACE_MAX; i++) {
-		if (rbp < PAGE_SIZE || rbp >= USER_TOP - 16 || (rbp & 7) != 0)
-			break;
+	for (i = 0; i < max; i++) {
+		if (rbp < PAGE_SIZE || rbp >= USER_TOP - 16 || (rbp & 7) != 0 ||
+		    !readable(rbp) || !readable(rbp + 15))
+			return;
 		fp = (const uintptr_t *)rbp;
 		if (fp[1] == 0)
-			break;
-		kprintf("vmgo:   %#018lx\n", fp[1]);
+			return;
+		panic_print_pc(prefix, fp[1], true);
 		if (fp[0] <= rbp)
-			break;
+			return;
 		rbp = fp[0];
 	}
+	kprintf("%s...\n", prefix);
+}
+
+/*
+ * Print rip (where a trap or an interrupted thread stands), then up to
+ * max callers up the frame chain from rbp, a line each after prefix,
+ * with function names.  Reads only mapped memory.  Any context.
+ */
+void
+backtrace_print(const char *prefix, uintptr_t rip, uintptr_t rbp, int max)
+{
+	panic_print_pc(prefix, rip, false);
+	walk(prefix, rbp, max);
+}
+
+/*
+ * "vmgo: backtrace:" and backtrace_print of up to BACKTRACE_MAX frames.
+ * Any context.
+ */
+void
+panic_backtrace(uintptr_t rip, uintptr_t rbp)
+{
+	kprintf("vmgo: backtrace:\n");
+	backtrace_print("vmgo:   ", rip, rbp, BACKTRACE_MAX);
 }
 
 /*
@@ -69,8 +145,11 @@ panic(const char *fmt, ...)
 	va_end(ap);
 	kprintf("\n");
 	/* Start at our caller: its return address and saved frame. */
-	panic_backtrace((uintptr_t)__builtin_return_address(0),
-	    *(const uintptr_t *)__builtin_frame_address(0));
+	kprintf("vmgo: backtrace:\n");
+	panic_print_pc("vmgo:   ", (uintptr_t)__builtin_return_address(0),
+	    true);
+	walk("vmgo:   ", *(const uintptr_t *)__builtin_frame_address(0),
+	    BACKTRACE_MAX);
 	platform_exit(VMGO_EXIT_PANIC);
 }
 

@@ -392,3 +392,20 @@ thread_join(struct thread *t)
 		spin_unlock_irqrestore(&all_lock, f);
 	}
 }
+
+/*
+ * Call fn(t, arg) for at most max threads of the all-threads list without
+ * taking all_lock, for the NMI thread dump (runtime/debug.c), which may
+ * have interrupted its holder: a thread being created or reaped at that
+ * moment may be missed or the walk cut short.  Any context, NMI included.
+ */
+void
+thread_foreach_unlocked(void (*fn)(struct thread *, void *), void *arg,
+    int max)
+{
+	struct list *p;
+
+	for (p = all_threads.next; p != &all_threads && p != NULL && max > 0;
+	    p = p->next, max--)
+		fn(list_entry(p, struct thread, all_link), arg);
+}

@@ -87,6 +87,8 @@ static _Noreturn void
 fatal(const struct trapframe *tf)
 {
 	struct thread *t;
+	const char *fn;
+	uintptr_t off;
 	const char *name = tf->vector < 32 ?
 	    exception_names[tf->vector] : "interrupt";
 
@@ -96,8 +98,12 @@ fatal(const struct trapframe *tf)
 		    "reporting another\n", tf->vector, name, tf->rip);
 		platform_exit(VMGO_EXIT_PANIC);
 	}
-	kprintf("vmgo: fatal trap %lu (%s) at rip 0x%lx\n", tf->vector, name,
+	kprintf("vmgo: fatal trap %lu (%s) at rip 0x%lx", tf->vector, name,
 	    tf->rip);
+	fn = ksym_lookup(tf->rip, &off);
+	if (fn != NULL)
+		kprintf(" in %s+%#lx", fn, off);
+	kprintf("\n");
 	if (tf->vector == VEC_PF)
 		kprintf("vmgo: %s %s address 0x%lx\n",
 		    (tf->error & PF_P) ? "protection violation:" : "not present:",
@@ -155,6 +161,10 @@ trap(struct trapframe *tf)
 		pf_nest[c->id] = 0;
 		if (r == 0)
 			return;
+	}
+	if (tf->vector == VEC_NMI) {
+		debug_nmi(tf);		/* the hang dump (debug.c) */
+		return;
 	}
 	if (tf->vector < VEC_IRQ_BASE) {
 		if (trap_signal_hook != NULL && trap_signal_hook(tf) == 0)

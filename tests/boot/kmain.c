@@ -60,6 +60,12 @@ kstack_alloc(size_t size)
 	return NULL;
 }
 
+/* trap.c's hang dump (runtime/debug.c): not part of this kernel. */
+void
+debug_nmi(struct trapframe *tf)
+{
+}
+
 int *__errno(void);
 void *malloc(size_t n);
 
