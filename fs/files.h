@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 struct bootinfo;
+struct stat;
 
 /* rofs.c */
 /*
@@ -25,6 +26,13 @@ uintptr_t rofs_image_end(const struct bootinfo *bi);
  * after fd_init.
  */
 void	rofs_init(void);
+
+/*
+ * Entry i of the checked table (0 is "/"): absolute path into
+ * path[VFS_PATH_MAX], lstat into *st.  0 or -ENOENT (past the end, no
+ * table).  Any thread.
+ */
+int	rofs_entry_stat(uint32_t i, char *path, struct stat *st);
 
 /* etc.c */
 /* Prepare the boot-time /etc files.  Called by rofs_init. */

@@ -280,6 +280,12 @@ struct vfs_ops {
  */
 int	vfs_mount(const char *prefix, const struct vfs_ops *ops);
 /*
+ * The file system holding the absolute normalized path abs (the mount at
+ * its longest prefix) and in *rel the path below the mount point.  Thread
+ * context.
+ */
+const struct vfs_ops *vfs_ops_at(const char *abs, const char **rel);
+/*
  * Resolve path against dirfd (AT_FDCWD: the working directory) into the
  * absolute, lexically normalized out[VFS_PATH_MAX] without looking at any
  * file system; *must_dir set when the path ends in '/', "." or "..".  0,
@@ -357,6 +363,24 @@ extern const struct vfs_ops tmpfs_ops;
 void	tmpfs_set_limit(size_t bytes);
 /* Bytes /tmp holds now. */
 size_t	tmpfs_usage(void);
+
+/* addfs.c: files added at run time (include/vmgo/api.h vmgo_add_file) */
+/*
+ * Add the regular file path (resolved against the working directory) with
+ * a copy of data[0..len), permission bits perm, mtime now, in a read-only
+ * overlay mounted over "/" on first use; parents are created, a file or
+ * symlink there is shadowed.  0, -EINVAL, -EISDIR, -ENOTDIR, -EXDEV (not
+ * in the root file system), -ENOMEM and the lookup errors.  Thread
+ * context.
+ */
+int	addfs_add(const char *path, const void *data, size_t len,
+	    uint32_t perm);
+
+/* libc/vmgo_api.c: open tracing (vmgo_trace_opens) */
+extern bool vfs_trace_opens;
+/* Print "vmgo: open(PATH, FLAGS) = R" (R an fd or -errno) on the console.
+ * Called by the libc open paths when vfs_trace_opens is set. */
+void	vfs_trace_open(const char *path, int flags, int r);
 
 /* libc/process.c: the file creation mask (umask(2)), for the libc edge */
 uint32_t proc_getumask(void);

@@ -105,6 +105,17 @@ vfs_find(const char *abs, const char **rel)
 	return ops;
 }
 
+/*
+ * The file system mounted at the longest prefix of the absolute
+ * normalized path abs, and in *rel the path below it (see fs.h).  Thread
+ * context.
+ */
+const struct vfs_ops *
+vfs_ops_at(const char *abs, const char **rel)
+{
+	return vfs_find(abs, rel);
+}
+
 /* Append the components of path to the normalized absolute path in out
  * (olen bytes).  0 or -ENAMETOOLONG. */
 static int

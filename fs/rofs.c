@@ -304,6 +304,22 @@ rofs_readlink(const char *rel, char *buf, size_t size)
 	return (int)len;
 }
 
+/*
+ * Entry i of the table (0 is "/"): its absolute path into
+ * path[VFS_PATH_MAX] and its stat into *st (zeroed by the caller).  0, or
+ * -ENOENT past the end or without a checked table.  For the companion
+ * package's file list (runtime/libc/vmgo_api.c).  Any thread.
+ */
+int
+rofs_entry_stat(uint32_t i, char *path, struct stat *st)
+{
+	if (i >= rofs.n)
+		return -ENOENT;
+	rofs_path(i, path);
+	rofs_stat_entry(i, st);
+	return 0;
+}
+
 /* The root file system once the table checks out. */
 static const struct vfs_ops rofs_ops = {
 	.open = rofs_open,

@@ -32,6 +32,17 @@ file_openat(int dirfd, const char *path, int flags, int mode)
 	return fd;
 }
 
+/* file_openat, traced on the console while vmgo_trace_opens is on. */
+static int
+file_openat_traced(int dirfd, const char *path, int flags, int mode)
+{
+	int r = file_openat(dirfd, path, flags, mode);
+
+	if (__atomic_load_n(&vfs_trace_opens, __ATOMIC_RELAXED))
+		vfs_trace_open(path, flags, r);
+	return r;
+}
+
 /*
  * open(2): the lowest free fd (Go's checkfds relies on it), or -1 with
  * ENOENT, EROFS (creating), EEXIST, ENOTDIR, EISDIR, EMFILE, EINVAL...
@@ -48,7 +59,7 @@ open(const char *path, int flags, ...)
 		mode = va_arg(ap, int);
 		va_end(ap);
 	}
-	return (int)ret_errno(file_openat(AT_FDCWD, path, flags, mode));
+	return (int)ret_errno(file_openat_traced(AT_FDCWD, path, flags, mode));
 }
 
 /* openat(2): open relative to the directory open at dirfd. */
@@ -63,7 +74,7 @@ openat(int dirfd, const char *path, int flags, ...)
 		mode = va_arg(ap, int);
 		va_end(ap);
 	}
-	return (int)ret_errno(file_openat(dirfd, path, flags, mode));
+	return (int)ret_errno(file_openat_traced(dirfd, path, flags, mode));
 }
 
 /* close(2): 0, or -1/EBADF.  Also deletes the fd's kqueue registrations. */

@@ -1,0 +1,3 @@
+module vmgo.dev/vmgo
+
+go 1.21
