@@ -50,7 +50,7 @@ TOOLS		:= $(BINDIR)/go $(BINDIR)/vmgo-cc $(BINDIR)/vmgo-link $(BINDIR)/vmgo
 SETUP_STAMP	:= $(O)/.setup-done
 
 all: $(LIBDIR)/vmgo.o $(LIBDIR)/vmgo.ld $(LIBDIR)/include $(TOOLS) \
-    $(LIBDIR)/vmgo-files $(LIBDIR)/files.stamp
+    $(LIBDIR)/vmgo-files $(LIBDIR)/files.stamp $(LIBDIR)/go/vmgo
 
 $(O)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -92,6 +92,12 @@ $(LIBDIR)/files.stamp: tools/mkfs/default-files
 	@$(if $(Q),echo "  FILES   $(dir $@)")
 	$(Q)tools/mkfs/default-files $(LIBDIR)/files
 	@touch $@
+
+# The companion Go package vmgo.dev/vmgo (docs/files.md), where users'
+# replace directives point: LIB/go/vmgo (make install carries it).
+GOPKG_SRCS	:= go/vmgo/go.mod $(wildcard go/vmgo/*.go)
+$(LIBDIR)/go/vmgo: $(GOPKG_SRCS)
+	$(Q)rm -rf $@ && mkdir -p $@ && cp $(GOPKG_SRCS) $@/
 
 $(BINDIR)/go: tools/go
 	@mkdir -p $(dir $@)
