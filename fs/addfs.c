@@ -444,6 +444,8 @@ addfs_open(const char *rel, int flags, int mode, struct file **fpp)
 	}
 
 	r = addfs_lower->open(rel, flags, mode, &fp);
+	if (r == -ENOENT && (flags & O_CREAT))
+		return -EROFS;	/* the VFS saw the parent: maybe a node */
 	if (r < 0)
 		return r;
 	memset(&st, 0, sizeof(st));
