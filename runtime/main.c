@@ -116,6 +116,7 @@ kmain(struct bootinfo *bi)
 	time_init();			/* TSC frequency, wall clock */
 	lapic_init();			/* local APIC and its timer */
 	thread_init();			/* this context becomes thread 1 */
+	smp_init();			/* the other CPUs join scheduling */
 	signal_init();			/* faults and signals reach Go */
 	cmd = cmdline_or_exit(bi);	/* KEY=VALUE ... -- args */
 	fd_init();			/* fds 0-2 on the console */

@@ -8,22 +8,36 @@
  * next thread's, and the interrupt stub's IRET resumes it.  A voluntary
  * switch is "int $VEC_RESCHED", so both paths are one.
  *
+ * Several CPUs (smp.c): each has its own run queue and only ever pops its
+ * own, except an idle CPU, which steals the oldest ready thread of another
+ * CPU.  New and woken threads go to their last CPU if it is idle, else to
+ * an idle CPU, else stay on their last CPU; a remote idle CPU gets a
+ * VEC_IPI (smp_kick).  A busy CPU whose slice ends with threads waiting
+ * kicks an idle CPU to steal one.
+ *
  * Invariants (the lock of CPU c's run queue, rq->lock, guards all of them;
- * it is only taken with interrupts off):
- *  1. A thread belongs to one CPU, t->cpu, for its whole life (no
- *     migration yet), so only CPU c ever pops c's run queue or runs its
- *     threads, and only CPU c reaps the threads that died on it.
+ * it is only taken with interrupts off, and no code holds two run-queue
+ * locks at once):
+ *  1. t->cpu is the CPU whose lock guards t's scheduling state: while t
+ *     runs or is queued it is the CPU it runs or is queued on; a BLOCKED
+ *     or DEAD thread keeps the CPU it last ran on.  t->cpu changes only
+ *     while t is RUNNABLE, off every CPU and off every queue (in hand
+ *     between two queues: sched_make_runnable, steal), under the new
+ *     CPU's lock; while in hand, wakers find it RUNNABLE and leave it.
+ *     The threads that died on c are reaped only by c.
  *  2. c->cur is the one thread whose state lives in the CPU registers of c.
  *     It is on no run queue.  c->cur changes only in sched_trap_return on c
- *     under rq->lock, after the outgoing frame and FPU state are saved.
- *  3. A thread is on c's ready list iff its state is THREAD_RUNNABLE and
- *     it is not c->cur.  sched_make_runnable enqueues a BLOCKED thread
- *     only if it is not current; a thread that blocked but is still current
- *     (between thread_wait's unlock and the switch) just becomes RUNNABLE,
- *     and sched_trap_return then keeps it running: no wake-up is lost and
- *     no thread is queued twice.
+ *     under rq->lock, after the outgoing frame and FPU state are saved, so
+ *     whoever takes that lock later and finds t != c->cur sees t saved.
+ *  3. A thread is on c's ready list iff its state is THREAD_RUNNABLE, it is
+ *     not c->cur and t->cpu == c.  sched_make_runnable enqueues a BLOCKED
+ *     thread only if it is not current on t->cpu; a thread that blocked
+ *     but is still current (between thread_wait's unlock and the switch)
+ *     just becomes RUNNABLE, and sched_trap_return then keeps it running:
+ *     no wake-up is lost and no thread is queued twice.  Only queued
+ *     threads are stolen, so a thread still on a CPU is never taken.
  *  4. So a thread runs on at most one CPU, and every RUNNABLE thread is
- *     either current or queued: none is lost.
+ *     either current, queued or in hand: none is lost.
  *  5. A DEAD thread goes to the zombie list when it leaves the CPU; its
  *     stack is no longer in use from then on (the switch runs on the IST
  *     stack), so sched_reap may free it in thread context.
@@ -36,6 +50,8 @@ struct runq {
 	struct spinlock	lock;
 	struct list	ready;		/* THREAD_RUNNABLE, FIFO */
 	struct list	zombies;	/* THREAD_DEAD, off CPU */
+	int		nready;		/* length of ready (read unlocked by
+					   other CPUs as a hint) */
 	/* The rest is touched only by the owning CPU, interrupts off. */
 	uint64_t	slice_end;	/* monotonic ns: end of cur's slice */
 	uint64_t	armed;		/* timer deadline (monotonic ns), 0 none */
@@ -73,6 +89,104 @@ arm_timer(struct cpu *c, struct runq *rq)
 	lapic_timer_oneshot(want > now ? want - now : 0);
 }
 
+/* Is c running its idle thread with nothing queued?  A hint: read
+ * without c's lock. */
+static bool
+cpu_is_idle(struct cpu *c)
+{
+	struct runq *rq = c->runq;
+
+	return rq != NULL &&
+	    __atomic_load_n(&c->cur, __ATOMIC_RELAXED) == c->idle &&
+	    __atomic_load_n(&rq->nready, __ATOMIC_RELAXED) == 0;
+}
+
+/* An idle CPU other than not, searched from the one after it, or NULL. */
+static struct cpu *
+find_idle(struct cpu *not)
+{
+	unsigned int i, n = __atomic_load_n(&ncpus, __ATOMIC_ACQUIRE);
+	struct cpu *c;
+
+	for (i = 1; i < n; i++) {
+		c = &cpus[(not->id + i) % n];
+		if (c != not && cpu_is_idle(c))
+			return c;
+	}
+	return NULL;
+}
+
+/* Kick an idle CPU other than c, if any, so it steals.  Interrupts off. */
+static void
+kick_idle(struct cpu *c)
+{
+	struct cpu *to = find_idle(c);
+
+	if (to != NULL)
+		smp_kick(to);
+}
+
+/* Queue RUNNABLE, off-CPU t on c; c's lock held. */
+static void
+enqueue(struct cpu *c, struct runq *rq, struct thread *t)
+{
+	t->cpu = c;
+	list_push_back(&rq->ready, &t->runq_link);
+	__atomic_store_n(&rq->nready, rq->nready + 1, __ATOMIC_RELAXED);
+	/* An idle CPU switches on its next interrupt return; a busy one at
+	 * the end of the running slice. */
+	if (c->cur == c->idle) {
+		c->need_resched = 1;
+		smp_kick(c);		/* a no-op for this CPU */
+	}
+}
+
+/* Take the oldest ready thread off c's queue; c's lock held, list not
+ * empty. */
+static struct thread *
+dequeue(struct runq *rq)
+{
+	struct thread *t;
+
+	t = list_entry(rq->ready.next, struct thread, runq_link);
+	list_remove(&t->runq_link);
+	__atomic_store_n(&rq->nready, rq->nready - 1, __ATOMIC_RELAXED);
+	return t;
+}
+
+/*
+ * Idle CPU self: move the oldest ready thread of another CPU to self's
+ * queue (invariants 1 and 3: a queued thread is off CPU and saved).
+ * true if one was moved.  Interrupts off.
+ */
+static bool
+steal(struct cpu *self)
+{
+	unsigned int i, n = __atomic_load_n(&ncpus, __ATOMIC_ACQUIRE);
+	struct thread *t = NULL;
+	struct runq *rq;
+	struct cpu *c;
+
+	for (i = 1; i < n && t == NULL; i++) {
+		c = &cpus[(self->id + i) % n];
+		rq = c->runq;
+		if (rq == NULL || __atomic_load_n(&rq->nready,
+		    __ATOMIC_RELAXED) == 0)
+			continue;
+		spin_lock(&rq->lock);
+		if (!list_empty(&rq->ready))
+			t = dequeue(rq);
+		spin_unlock(&rq->lock);
+	}
+	if (t == NULL)
+		return false;
+	rq = self->runq;
+	spin_lock(&rq->lock);
+	enqueue(self, rq, t);
+	spin_unlock(&rq->lock);
+	return true;
+}
+
 /* VEC_TIMER: expire sleepers, end the slice if someone else is waiting. */
 static void
 timer_intr(struct trapframe *tf)
@@ -92,6 +206,10 @@ timer_intr(struct trapframe *tf)
 			c->need_resched = 1;
 		else
 			rq->slice_end = now + SCHED_QUANTUM_NS;
+		/* More runnable threads than this CPU can run: let an idle
+		 * CPU steal one. */
+		if (rq->nready > 0)
+			kick_idle(c);
 		spin_unlock(&rq->lock);
 	}
 	arm_timer(c, rq);
@@ -118,6 +236,7 @@ sched_cpu_init(struct cpu *c, struct thread *idle)
 
 	list_init(&rq->ready);
 	list_init(&rq->zombies);
+	rq->nready = 0;
 	c->runq = rq;
 	c->idle = idle;
 	c->need_resched = 0;
@@ -160,32 +279,39 @@ sched_start(void)
 
 /*
  * Make t runnable: a new thread (created THREAD_BLOCKED) or one woken from
- * thread_wait.  No effect on a thread that is not THREAD_BLOCKED.  Any
- * context; takes t's run-queue lock with interrupts off.
+ * thread_wait.  No effect on a thread that is not THREAD_BLOCKED.  It goes
+ * to its last CPU if that is idle or none is, else to an idle CPU
+ * (invariant 1: in hand between the two locks).  Any context; takes
+ * run-queue locks one at a time with interrupts off.
  */
 void
 sched_make_runnable(struct thread *t)
 {
-	struct cpu *c = t->cpu;
+	struct cpu *c = t->cpu, *to;
 	struct runq *rq = c->runq;
 	uint64_t f;
 
 	f = spin_lock_irqsave(&rq->lock);
-	if (t->state == THREAD_BLOCKED) {
-		t->state = THREAD_RUNNABLE;
-		/* Invariant 3: a current thread is never queued. */
-		if (c->cur != t) {
-			list_push_back(&rq->ready, &t->runq_link);
-			/*
-			 * An idle CPU switches on its next interrupt return;
-			 * a busy one at the end of the running slice.  Once
-			 * other CPUs exist, c != cpu_this() needs an IPI
-			 * (VEC_IPI) here to get out of HLT.
-			 */
-			if (c->cur == c->idle)
-				c->need_resched = 1;
-		}
+	if (t->state != THREAD_BLOCKED) {
+		spin_unlock_irqrestore(&rq->lock, f);
+		return;
 	}
+	t->state = THREAD_RUNNABLE;
+	/* Invariant 3: a current thread is never queued. */
+	if (c->cur == t) {
+		spin_unlock_irqrestore(&rq->lock, f);
+		return;
+	}
+	to = c->cur == c->idle ? NULL : find_idle(c);
+	if (to == NULL) {
+		enqueue(c, rq, t);
+		spin_unlock_irqrestore(&rq->lock, f);
+		return;
+	}
+	spin_unlock(&rq->lock);
+	rq = to->runq;
+	spin_lock(&rq->lock);
+	enqueue(to, rq, t);
 	spin_unlock_irqrestore(&rq->lock, f);
 }
 
@@ -252,6 +378,8 @@ sched_idle(void *arg)
 	for (;;) {
 		sched_reap();
 		irq_disable();
+		if (list_empty(&rq->ready))
+			(void)steal(cpu_this());
 		if (!list_empty(&rq->ready)) {
 			irq_enable();
 			resched();
@@ -324,8 +452,11 @@ sched_trap_return(struct trapframe *tf)
 		if (list_empty(&rq->ready))
 			goto keep;
 		cur->state = THREAD_RUNNABLE;
-		if (cur != c->idle)
+		if (cur != c->idle) {
 			list_push_back(&rq->ready, &cur->runq_link);
+			__atomic_store_n(&rq->nready, rq->nready + 1,
+			    __ATOMIC_RELAXED);
+		}
 		break;
 	case THREAD_BLOCKED:
 		break;
@@ -334,10 +465,9 @@ sched_trap_return(struct trapframe *tf)
 		break;
 	}
 
-	if (!list_empty(&rq->ready)) {
-		next = list_entry(rq->ready.next, struct thread, runq_link);
-		list_remove(&next->runq_link);
-	} else
+	if (!list_empty(&rq->ready))
+		next = dequeue(rq);
+	else
 		next = c->idle;
 
 	/* CPU time so far is cur's (setitimer's VIRTUAL/PROF timers). */
@@ -350,7 +480,7 @@ sched_trap_return(struct trapframe *tf)
 	}
 	next->state = THREAD_RUNNING;
 	next->cpu = c;
-	c->cur = next;
+	__atomic_store_n(&c->cur, next, __ATOMIC_RELAXED);
 	rq->slice_end = time_monotonic() + SCHED_QUANTUM_NS;
 	spin_unlock(&rq->lock);
 

@@ -219,9 +219,10 @@ thread_init(void)
 }
 
 /*
- * A new thread running fn(arg) on this CPU, with a stack of stack_size
- * bytes (rounded up to pages) above an unmapped guard page, its own
- * static TLS and XSAVE area, signal mask mask, no alternate signal stack.
+ * A new thread running fn(arg), placed by sched_make_runnable, with a
+ * stack of stack_size bytes (rounded up to pages) above an unmapped
+ * guard page, its own static TLS and XSAVE area, signal mask mask, no
+ * alternate signal stack.
  * *out (if out is not NULL) is set before the thread can run.  0 or
  * -ENOMEM.  Thread context.
  */
@@ -313,8 +314,14 @@ thread_kill(int32_t tid, int sig)
 	t = find_locked(tid);
 	if (t == NULL)
 		r = -ESRCH;
-	else if (sig != 0)
+	else if (sig != 0) {
 		r = signal_send(t, sig);
+		/* Running on another CPU: interrupt it, so the signal is
+		 * delivered on that interrupt's return (signal.c). */
+		if (r == 0 && __atomic_load_n(&t->cpu->cur, __ATOMIC_RELAXED)
+		    == t)
+			smp_poke(t->cpu);
+	}
 	spin_unlock_irqrestore(&all_lock, f);
 	return r;
 }

@@ -49,6 +49,8 @@ struct thread {
 	uint64_t	deadline;	/* monotonic ns, 0 = none */
 	struct list	sleep_link;	/* deadline-sorted timeout list */
 	int		wake_result;	/* 0 woken, -ETIMEDOUT, -EINTR */
+	int		expiring;	/* a timer interrupt is timing it out
+					   (waitq_expire): thread_wait waits */
 	/* pthread */
 	void		*(*start)(void *);
 	void		*arg;
@@ -79,8 +81,9 @@ void	thread_init(void);
 /*
  * Create a runnable thread running fn(arg) on a stack of stack_size bytes
  * (plus guard page) with its own static TLS block copied from PT_TLS,
- * signal mask mask, no alternate signal stack.  It runs on the calling
- * CPU.  0 or -ENOMEM.  Thread context.
+ * signal mask mask, no alternate signal stack.  It runs on an idle CPU
+ * if there is one, else on the calling CPU.  0 or -ENOMEM.  Thread
+ * context.
  */
 int	thread_create(void *(*fn)(void *), void *arg, size_t stack_size,
 	    uint32_t mask, struct thread **out);
@@ -243,6 +246,36 @@ void	lapic_timer_oneshot(uint64_t ns);
 /* Cancel a pending one-shot. */
 void	lapic_timer_stop(void);
 uint32_t lapic_id(void);
+/* The boot CPU's APIC mode and timer calibration on an AP.  Interrupts off. */
+void	lapic_init_ap(void);
+/* Send the IPI icr (low ICR word: vector, delivery mode) to APIC id dest.
+ * Any context. */
+void	lapic_send_ipi(uint32_t dest, uint32_t icr);
+
+/* smp.c: application processors */
+/*
+ * Start every enabled CPU of the ACPI MADT (none without one); each joins
+ * scheduling and ncpus counts it once it can run threads.  kmain, after
+ * thread_init, boot thread, interrupts off.  Never fails: a CPU that does
+ * not start is left out.
+ */
+void	smp_init(void);
+/* Get CPU c out of HLT (VEC_IPI) so it reschedules: a thread was queued
+ * on it, or it should look for one to steal.  No-op for this CPU.  Any
+ * context. */
+void	smp_kick(struct cpu *c);
+/* Interrupt CPU c (VEC_IPI) so its current thread passes an interrupt
+ * return (signal delivery).  No-op for this CPU.  Any context. */
+void	smp_poke(struct cpu *c);
+/*
+ * Make every other CPU drop its TLB entries for [lo, hi) and wait until
+ * all have.  Any context (interrupts may be off: requests from other
+ * CPUs are served while waiting).
+ */
+void	smp_tlb_shootdown(uintptr_t lo, uintptr_t hi);
+/* NMI hook (trap.c): serve a TLB shootdown; true if one was pending for
+ * this CPU (else the NMI is someone else's).  NMI context. */
+bool	smp_nmi(struct trapframe *tf);
 
 /*
  * libc ABI without a musl prototype (OpenBSD calls, docs/go-openbsd-abi.md

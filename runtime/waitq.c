@@ -110,6 +110,10 @@ thread_wait(struct waitq *wq, struct spinlock *lock, uint64_t deadline)
 
 	sched_block();
 
+	/* A timer interrupt on another CPU may still be about to take
+	 * *lock for us (waitq_expire): *lock must outlive that. */
+	while (__atomic_load_n(&t->expiring, __ATOMIC_ACQUIRE))
+		cpu_pause();
 	spin_lock(lock);
 	/* Every wake path dequeued us: waitq_wake or waitq_expire. */
 	assert(t->wq == NULL);
@@ -140,10 +144,10 @@ waitq_wake(struct waitq *wq, int n)
 
 /*
  * Time out this CPU's waiters whose deadline is <= now.  Timer interrupt,
- * interrupts off.  A thread on this CPU's list runs only on this CPU
- * (sched.c, invariant 1), so while this handler runs it cannot leave
- * thread_wait: it and the lock it waits with stay valid after the
- * timeout-list lock is dropped.
+ * interrupts off.  A waiter taken off the list is marked t->expiring
+ * under the list lock; thread_wait does not return (and so neither it nor
+ * the lock it waits with goes away) until the mark is cleared, even if
+ * another CPU wakes and runs it meanwhile.
  */
 void
 waitq_expire(uint64_t now)
@@ -160,6 +164,7 @@ waitq_expire(uint64_t now)
 		if (t->deadline > now)
 			break;
 		list_remove(&t->sleep_link);
+		__atomic_store_n(&t->expiring, 1, __ATOMIC_RELAXED);
 		spin_unlock(&sq->lock);
 
 		lock = t->wq_lock;
@@ -167,6 +172,7 @@ waitq_expire(uint64_t now)
 		if (t->wq != NULL)	/* not woken in the meantime */
 			wake_one(t, -ETIMEDOUT);
 		spin_unlock(lock);
+		__atomic_store_n(&t->expiring, 0, __ATOMIC_RELEASE);
 	}
 	spin_unlock(&sq->lock);
 }

@@ -78,17 +78,15 @@ tlb_invalidate(uintptr_t va)
 /*
  * SMP TLB shootdown hook.  Called after this CPU has invalidated the
  * changed entries of [lo, hi) and before any frame unmapped there is
- * freed.  With more than one CPU running this must IPI the others to
- * invalidate the range (or reload CR3) and wait for all of them.  Only the
- * boot CPU runs today; rather than let stale translations corrupt memory
- * once others start, it panics until the IPI exists.
+ * freed: the other CPUs invalidate the range too (an NMI each, so a CPU
+ * spinning on vm_lock with interrupts off still answers) and this waits
+ * for all of them (smp.c).
  */
 static void
 vm_tlb_shootdown(uintptr_t lo, uintptr_t hi)
 {
 	if (__atomic_load_n(&ncpus, __ATOMIC_RELAXED) > 1)
-		panic("vm: TLB shootdown of %#lx-%#lx with %u CPUs: not "
-		    "implemented", (unsigned long)lo, (unsigned long)hi, ncpus);
+		smp_tlb_shootdown(lo, hi);
 }
 
 /* Leaf entry bits for VM_* flags (no access at all: 0). */

@@ -315,6 +315,82 @@ cpu_alloc_ist(void)
 }
 
 /*
+ * Fill a GDT (5 entries) for a TSS at tss: null, kernel code, kernel data,
+ * then the 16-byte TSS descriptor (SDM vol 3A §8.2.3).
+ */
+static void
+gdt_fill(uint64_t *gdt, const struct tss *t)
+{
+	uint64_t tss = (uintptr_t)t;
+
+	gdt[0] = 0;
+	gdt[SEG_KCODE / 8] = GDT_KCODE;
+	gdt[SEG_KDATA / 8] = GDT_KDATA;
+	gdt[SEG_TSS / 8] = (sizeof(struct tss) - 1) | (tss & 0xffffff) << 16 |
+	    TSS_AVAIL << 40 | ((tss >> 24) & 0xff) << 56;
+	gdt[SEG_TSS / 8 + 1] = tss >> 32;
+}
+
+/*
+ * Allocate and fill AP c's GDT, TSS and IST stacks (each with a guard
+ * page).  0 or -ENOMEM (what was allocated stays: the CPU is not
+ * started and a boot-time leak is harmless).  Boot CPU, thread context.
+ */
+int
+cpu_prepare_ap(struct cpu *c, uint32_t id, uint32_t apic_id)
+{
+	struct tss *tss;
+	uint8_t *base;
+	int slot;
+
+	c->self = c;
+	c->id = id;
+	c->apic_id = apic_id;
+	tss = kmalloc_aligned(sizeof(*tss), 16);
+	c->gdt = kmalloc_aligned(5 * sizeof(uint64_t), 16);
+	if (tss == NULL || c->gdt == NULL)
+		return -ENOMEM;
+	memset(tss, 0, sizeof(*tss));
+	tss->iomap_base = sizeof(*tss);		/* no I/O bitmap */
+	for (slot = 1; slot <= 5; slot++) {
+		if ((base = kstack_alloc(IST_STACK_SIZE)) == NULL)
+			return -ENOMEM;
+		c->ist[slot] = base + IST_STACK_SIZE;
+		tss->ist[slot - 1] = (uintptr_t)c->ist[slot];
+	}
+	c->tss = tss;
+	gdt_fill(c->gdt, tss);
+	return 0;
+}
+
+/*
+ * First C code on AP c (smp.c), interrupts off: the BSP's FPU/SSE/XSAVE,
+ * NX and FSGSBASE settings (cpu_features is read-only by now), c's GDT
+ * and TSS, the shared IDT, %gs base = c.
+ */
+void
+cpu_init_ap(struct cpu *c)
+{
+	uint32_t mxcsr = 0x1f80;
+
+	write_cr0((read_cr0() & ~(CR0_EM | CR0_TS)) | CR0_MP | CR0_NE | CR0_WP);
+	write_cr4(read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT);
+	if (cpu_features.has_xsave) {
+		write_cr4(read_cr4() | CR4_OSXSAVE);
+		xsetbv(0, cpu_features.xcr0);
+	}
+	__asm__ volatile("fninit; ldmxcsr %0" :: "m"(mxcsr));
+	if (cpu_features.has_nx)
+		wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
+	if (cpu_features.has_fsgsbase)
+		write_cr4(read_cr4() | CR4_FSGSBASE);
+	gdt_load(c->gdt, 5);
+	wrmsr(MSR_GS_BASE, (uintptr_t)c);
+	wrmsr(MSR_KERNEL_GS_BASE, 0);
+	idt_load();
+}
+
+/*
  * Save this CPU's x87/SSE/AVX state into area (64-byte aligned,
  * cpu_features.xsave_size bytes).  Any context.
  */

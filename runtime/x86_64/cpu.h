@@ -41,6 +41,9 @@
 #define IST_EXC		5	/* all other exceptions */
 #define IST_STACK_SIZE	16384
 
+/* Page below 1 MiB the AP start-up trampoline (boot/ap.S) is copied to. */
+#define AP_TRAMP_BASE	0x8000
+
 /* struct trapframe offsets, for vectors.S */
 #define TF_SIZE		(22 * 8)
 
@@ -82,6 +85,7 @@ struct cpu {
 	uint32_t	irq_depth;	/* >0 while in an interrupt handler */
 	void		*ist[8];	/* top of each IST stack */
 	struct tss	*tss;
+	uint64_t	*gdt;		/* this CPU's GDT (cpu_init_ap) */
 	void		*runq;		/* scheduler's per-CPU run queue */
 };
 
@@ -119,6 +123,14 @@ void	cpu_fpu_save(void *area);
 void	cpu_fpu_restore(const void *area);
 /* Set an FPU area to the ABI's initial state (FCW 0x37f, MXCSR 0x1f80). */
 void	cpu_fpu_init_area(void *area);
+/*
+ * Allocate AP c's GDT, TSS and IST stacks (guard pages below) and fill
+ * c->self/id/apic_id first.  0 or -ENOMEM.  Boot CPU, thread context.
+ */
+int	cpu_prepare_ap(struct cpu *c, uint32_t id, uint32_t apic_id);
+/* On AP c itself, first C code: load its GDT/TSS, the shared IDT, %gs =
+ * c, and the BSP's CR0/CR4/XCR0/EFER feature settings.  Interrupts off. */
+void	cpu_init_ap(struct cpu *c);
 /* Move this CPU's IST stacks to kstack_alloc stacks (guard page below);
  * once, after vm_init.  Keeps the static ones if memory is short. */
 void	cpu_alloc_ist(void);

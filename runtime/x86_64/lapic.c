@@ -18,6 +18,8 @@
 #define LAPIC_EOI	0x0b0
 #define LAPIC_SVR	0x0f0
 #define LAPIC_ESR	0x280
+#define LAPIC_ICR_LO	0x300	/* interrupt command: vector, mode, status */
+#define LAPIC_ICR_HI	0x310	/* xAPIC: destination in bits 24-31 */
 #define LAPIC_LVT_TIMER	0x320
 #define LAPIC_LVT_LINT0	0x350
 #define LAPIC_LVT_LINT1	0x360
@@ -30,9 +32,11 @@
 #define APIC_BASE_ENABLE	(1ULL << 11)
 #define SVR_ENABLE		(1U << 8)
 #define LVT_MASKED		(1U << 16)
+#define LVT_DM_NMI		(4U << 8)	/* delivery mode NMI, SDM §10.5.1 */
 #define LVT_TIMER_ONESHOT	(0U << 17)	/* SDM §10.5.1 Figure 10-8 */
 #define LVT_TIMER_TSC_DEADLINE	(2U << 17)
 #define DCR_DIV16		0x3		/* SDM §10.5.4 Figure 10-10 */
+#define ICR_PENDING		(1U << 12)	/* delivery status */
 
 /* 8259A: ports and initialisation words (Intel 8259A data sheet). */
 #define PIC1_CMD	0x20
@@ -132,6 +136,51 @@ calibrate_timer(void)
 }
 
 /*
+ * This CPU's APIC registers: enabled (x2APIC mode if the boot CPU chose
+ * it) with VEC_SPURIOUS, TPR 0, LINT0/LINT1 and the error LVT masked, the
+ * timer LVT in TSC-deadline or one-shot mode (timer_hz already known),
+ * disarmed.  Interrupts off.
+ */
+static void
+local_setup(void)
+{
+	uint64_t base = rdmsr(MSR_APIC_BASE) | APIC_BASE_ENABLE;
+
+	/* xAPIC enable first, then x2APIC (SDM §10.12.5 Figure 10-27). */
+	wrmsr(MSR_APIC_BASE, base);
+	if (x2apic)
+		wrmsr(MSR_APIC_BASE, base | APIC_BASE_X2APIC);
+	lapic_write(LAPIC_TPR, 0);
+	lapic_write(LAPIC_LVT_LINT0, LVT_MASKED);
+	/* LINT1 carries external NMIs (QEMU's monitor "nmi"): the hang
+	 * dump, runtime/debug.c. */
+	lapic_write(LAPIC_LVT_LINT1, LVT_DM_NMI);
+	lapic_write(LAPIC_LVT_ERROR, LVT_MASKED);
+	lapic_write(LAPIC_SVR, SVR_ENABLE | VEC_SPURIOUS);
+	/* ESR: write before read (SDM §10.5.3). */
+	lapic_write(LAPIC_ESR, 0);
+	(void)lapic_read(LAPIC_ESR);
+	lapic_eoi();
+}
+
+/* The timer LVT for the chosen mode, disarmed. */
+static void
+timer_setup(void)
+{
+	if (tsc_deadline) {
+		lapic_write(LAPIC_LVT_TIMER, LVT_TIMER_TSC_DEADLINE | VEC_TIMER);
+		/* The LVT write must land before IA32_TSC_DEADLINE is used
+		 * (SDM §10.5.4.1). */
+		__asm__ volatile("mfence" ::: "memory");
+		wrmsr(MSR_TSC_DEADLINE, 0);
+	} else {
+		lapic_write(LAPIC_TIMER_DCR, DCR_DIV16);
+		lapic_write(LAPIC_LVT_TIMER, LVT_TIMER_ONESHOT | VEC_TIMER);
+		lapic_write(LAPIC_TIMER_ICR, 0);
+	}
+}
+
+/*
  * Set up this CPU's local APIC: PICs masked, APIC enabled with
  * VEC_SPURIOUS, LINT0/LINT1 and the error LVT masked, TPR 0, timer armed
  * by nothing yet.  Needs time_init (timer calibration) and, in xAPIC mode,
@@ -151,44 +200,60 @@ lapic_init(void)
 
 	base = rdmsr(MSR_APIC_BASE);
 	if (c & CPUID1_ECX_X2APIC) {
-		/* xAPIC enable first, then x2APIC (SDM §10.12.5 Figure 10-27). */
-		base |= APIC_BASE_ENABLE;
-		wrmsr(MSR_APIC_BASE, base);
-		wrmsr(MSR_APIC_BASE, base | APIC_BASE_X2APIC);
 		x2apic = true;
 	} else {
-		wrmsr(MSR_APIC_BASE, base | APIC_BASE_ENABLE);
 		xapic = vm_map_mmio(base & 0x000ffffffffff000ULL, PAGE_SIZE);
 		if (xapic == NULL)
 			panic("lapic: cannot map the APIC page at %#lx", base);
 	}
-
+	local_setup();
 	trap_register(VEC_SPURIOUS, spurious_intr);
-	lapic_write(LAPIC_TPR, 0);
-	lapic_write(LAPIC_LVT_LINT0, LVT_MASKED);
-	lapic_write(LAPIC_LVT_LINT1, LVT_MASKED);
-	lapic_write(LAPIC_LVT_ERROR, LVT_MASKED);
-	lapic_write(LAPIC_SVR, SVR_ENABLE | VEC_SPURIOUS);
-	/* ESR: write before read (SDM §10.5.3). */
-	lapic_write(LAPIC_ESR, 0);
-	(void)lapic_read(LAPIC_ESR);
-	lapic_eoi();
 
-	if (tsc_deadline) {
-		lapic_write(LAPIC_LVT_TIMER, LVT_TIMER_TSC_DEADLINE | VEC_TIMER);
-		/* The LVT write must land before IA32_TSC_DEADLINE is used
-		 * (SDM §10.5.4.1). */
-		__asm__ volatile("mfence" ::: "memory");
-		wrmsr(MSR_TSC_DEADLINE, 0);
-	} else {
+	if (!tsc_deadline) {
 		timer_hz = calibrate_timer();
 		if (timer_hz == 0)
 			panic("lapic: timer does not count");
 		/* no 128-bit division: timer_hz = q * 1e9 + r */
 		timer_mult = (timer_hz / 1000000000U << 32) +
 		    (timer_hz % 1000000000U << 32) / 1000000000U;
-		lapic_write(LAPIC_LVT_TIMER, LVT_TIMER_ONESHOT | VEC_TIMER);
 	}
+	timer_setup();
+}
+
+/*
+ * An AP's local APIC, set up like the boot CPU's (lapic_init chose the
+ * mode and calibrated the timer; every CPU's timer counts at the same
+ * rate).  Called by the AP itself, from its first C code (smp.c),
+ * interrupts off.
+ */
+void
+lapic_init_ap(void)
+{
+	local_setup();
+	timer_setup();
+}
+
+/*
+ * Send the IPI icr (the low ICR word: vector, delivery mode, level) to
+ * the CPU whose APIC id is dest (SDM vol 3A §10.6.1).  In xAPIC mode
+ * wait for the previous IPI to leave first.  Any context (interrupts
+ * are off around the ICR writes).
+ */
+void
+lapic_send_ipi(uint32_t dest, uint32_t icr)
+{
+	uint64_t f = irq_save();
+
+	if (x2apic) {
+		/* One 64-bit write, destination in the high half (§10.12.9). */
+		wrmsr(0x800 + (LAPIC_ICR_LO >> 4), (uint64_t)dest << 32 | icr);
+	} else {
+		while (lapic_read(LAPIC_ICR_LO) & ICR_PENDING)
+			cpu_pause();
+		lapic_write(LAPIC_ICR_HI, dest << 24);
+		lapic_write(LAPIC_ICR_LO, icr);
+	}
+	irq_restore(f);
 }
 
 /* Print the APIC set-up (for kmain's verbose boot report). */

@@ -148,6 +148,9 @@ trap(struct trapframe *tf)
 	uint64_t cr2;
 	int r;
 
+	/* TLB shootdowns arrive as NMIs (smp.c). */
+	if (tf->vector == VEC_NMI && smp_nmi(tf))
+		return;
 	if (tf->vector == VEC_PF) {
 		cr2 = read_cr2();
 		/* A fault inside the #PF path reused its IST stack: give up. */

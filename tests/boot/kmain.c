@@ -60,6 +60,20 @@ kstack_alloc(size_t size)
 	return NULL;
 }
 
+/* cpu_prepare_ap (runtime/x86_64/cpu.c): no APs here. */
+void *
+kmalloc_aligned(size_t n, size_t align)
+{
+	return NULL;
+}
+
+/* trap.c's NMI hook (runtime/smp.c): no shootdowns on one CPU. */
+bool
+smp_nmi(struct trapframe *tf)
+{
+	return false;
+}
+
 /* trap.c's hang dump (runtime/debug.c): not part of this kernel. */
 void
 debug_nmi(struct trapframe *tf)

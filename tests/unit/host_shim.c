@@ -177,3 +177,26 @@ rofs_image_end(const struct bootinfo *bi)
 	(void)bi;
 	return (uintptr_t)_end;
 }
+
+/* runtime/x86_64/cpu.c and runtime/smp.c: one CPU, no IPIs. */
+WEAK struct cpu cpus[MAX_CPUS];
+WEAK unsigned int ncpus;
+
+WEAK void
+smp_kick(struct cpu *c)
+{
+	(void)c;
+}
+
+WEAK void
+smp_poke(struct cpu *c)
+{
+	(void)c;
+}
+
+WEAK void
+smp_tlb_shootdown(uintptr_t lo, uintptr_t hi)
+{
+	(void)lo;
+	(void)hi;
+}
