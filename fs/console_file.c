@@ -9,14 +9,37 @@
 
 /*
  * Input has no interrupt yet: a blocking read polls console_getc() and
- * sleeps this long between empty polls.  The UART holds 16 bytes (16550
- * FIFO), about 1.4 ms at 115200 baud, so typing faster than that may lose
- * bytes; pasted input can.  Good enough for interactive use until the
- * UART interrupt path exists.
+ * sleeps this long between empty polls.  QEMU never overruns the UART (it
+ * holds input back while the 16-byte FIFO is full), so nothing is lost;
+ * a UART interrupt will make input faster.
  */
 #define CONSOLE_POLL_NS		10000000ULL	/* 10 ms */
+/*
+ * Within a read, after each byte: QEMU refills the UART a little after the
+ * guest empties it (its main loop runs beside the vCPU), so a read keeps
+ * polling that long for the rest of a burst before it returns.  Polls are
+ * spaced out: every UART register access is an exit that takes the lock
+ * QEMU's main loop needs to pass the next bytes.
+ */
+#define CONSOLE_BURST_NS	2000000ULL	/* 2 ms */
+#define CONSOLE_BURST_GAP_NS	20000ULL	/* 20 us between polls */
 #define CONSOLE_EOF_CHAR	0x04		/* ^D, the default VEOF */
 #define CONSOLE_WRITE_CHUNK	512
+
+/* The next byte if one arrives within CONSOLE_BURST_NS, else -1. */
+static int
+console_getc_burst(void)
+{
+	uint64_t now = time_monotonic(), end = now + CONSOLE_BURST_NS, next;
+	int c;
+
+	while ((c = console_getc()) < 0 && now < end) {
+		next = now + CONSOLE_BURST_GAP_NS;
+		while ((now = time_monotonic()) < next)
+			cpu_pause();
+	}
+	return c;
+}
 
 /*
  * A minimal canonical-mode-like read: wait for the first byte, then take
@@ -43,7 +66,7 @@ console_read(struct file *fp, void *buf, size_t n, int64_t *off)
 		p[got++] = (char)c;
 		if (c == '\n' || got == n)
 			break;
-		c = console_getc();
+		c = console_getc_burst();
 		if (c < 0)
 			break;
 	}

@@ -39,13 +39,43 @@ static int console_broken;	/* panic: write without the lock */
 static int console_present;	/* the scratch register holds a value */
 
 /*
- * Bytes that had arrived before console_init programmed the FIFOs.  QEMU
- * empties the receive buffer whenever FCR's enable bit changes (hw/char/
- * serial.c, serial_ioport_write), which used to eat the first byte of
- * input piped into a guest; they are read out first and kept here.
+ * Bytes that had arrived before console_init enabled the FIFOs.  QEMU
+ * empties the receive side whenever FCR's enable bit changes (hw/char/
+ * serial.c, serial_ioport_write); without its FIFO it passes one byte at a
+ * time, the next as soon as the last is read.  So console_init reads
+ * everything that is waiting, as long as bytes keep coming, and only then
+ * enables the FIFOs; console_getc hands these bytes out first.  vmgo run
+ * holds piped input back until "vmgo-console: ready" (below), which closes
+ * the last window: a byte landing between the final read and the FCR
+ * write.
  */
-static uint8_t early_rx[16];
+static uint8_t early_rx[256];
 static unsigned int early_rx_len, early_rx_pos;
+
+/*
+ * Keep what QEMU delivers before the FIFOs are on.  A byte may follow the
+ * one just read after a short delay (QEMU's main loop runs beside the
+ * vCPU), so the wait ends only after EARLY_RX_QUIET polls find nothing.
+ */
+#define EARLY_RX_QUIET	64
+
+static void
+drain_early_input(void)
+{
+	unsigned int quiet = 0;
+	uint8_t lsr;
+
+	while (early_rx_len < sizeof(early_rx) && quiet < EARLY_RX_QUIET) {
+		lsr = inb(COM1 + UART_LSR);
+		if (lsr == 0xff)		/* no UART at all */
+			return;
+		if (lsr & LSR_DR) {
+			early_rx[early_rx_len++] = inb(COM1 + UART_DATA);
+			quiet = 0;
+		} else
+			quiet++;
+	}
+}
 
 /*
  * Program COM1.  Called first thing in kmain (and by boot_main on a fatal
@@ -55,9 +85,7 @@ void
 console_init(void)
 {
 	outb(COM1 + UART_IER, 0);		/* no interrupts yet */
-	while (early_rx_len < sizeof(early_rx) &&
-	    inb(COM1 + UART_LSR) != 0xff && (inb(COM1 + UART_LSR) & LSR_DR))
-		early_rx[early_rx_len++] = inb(COM1 + UART_DATA);
+	drain_early_input();
 	outb(COM1 + UART_LCR, LCR_DLAB);
 	outb(COM1 + UART_DATA, BAUD_DIVISOR & 0xff);
 	outb(COM1 + UART_IER, BAUD_DIVISOR >> 8);
@@ -66,6 +94,9 @@ console_init(void)
 	outb(COM1 + UART_MCR, MCR_DTR_RTS);
 	outb(COM1 + UART_SCR, 0x5a);
 	console_present = inb(COM1 + UART_SCR) == 0x5a;
+	/* Tell vmgo run that input can flow now (VMGO_DEBUGCON_PORT). */
+	for (const char *m = "vmgo-console: ready\n"; *m != '\0'; m++)
+		outb(VMGO_DEBUGCON_PORT, (uint8_t)*m);
 }
 
 static void

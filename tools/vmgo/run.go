@@ -251,7 +251,7 @@ func cmdRun(name string, argv []string) int {
 // boot runs QEMU to the end and maps how it ended to an exit status.
 func boot(qemuPath string, qargs []string, debugcon string, timeout time.Duration) int {
 	cmd := exec.Command(qemuPath, qargs...)
-	stdin, err := consoleInput(os.Stdin)
+	stdin, err := consoleInput(os.Stdin, debugcon)
 	if err != nil {
 		return fail("%v", err)
 	}
@@ -400,8 +400,9 @@ const eofByte = 0x04
 // consoleInput is what QEMU's serial console reads.  A terminal is passed
 // as it is.  Anything else (a pipe, a file, /dev/null) has no end of file
 // a serial line could carry, so it is copied through a pipe with eofByte
-// appended: "echo data | vmgo run app.img" ends the guest's reading.
-func consoleInput(in *os.File) (*os.File, error) {
+// appended: "echo data | vmgo run app.img" ends the guest's reading.  The
+// copy starts once the runtime has set up its UART (consoleReady).
+func consoleInput(in *os.File, debugcon string) (*os.File, error) {
 	if isTerminal(in) {
 		return in, nil
 	}
@@ -410,6 +411,7 @@ func consoleInput(in *os.File) (*os.File, error) {
 		return nil, err
 	}
 	go func() {
+		waitConsoleReady(debugcon, consoleReadyWait)
 		last := &lastByte{w: w, b: '\n'}
 		io.Copy(last, in)
 		// As on a terminal, ^D after a partial line only ends that line;
@@ -422,6 +424,26 @@ func consoleInput(in *os.File) (*os.File, error) {
 		w.Close()
 	}()
 	return r, nil
+}
+
+// consoleReady is the debugcon line runtime/console.c writes once the UART
+// is set up.  QEMU's 16550 drops bytes that arrive while the guest enables
+// its FIFO, so piped input is held back until then.
+const consoleReady = "vmgo-console: ready"
+
+// consoleReadyWait bounds the wait, for images that never write the line.
+const consoleReadyWait = 30 * time.Second
+
+// waitConsoleReady polls the debugcon file until it holds consoleReady or
+// max has passed.
+func waitConsoleReady(debugcon string, max time.Duration) {
+	deadline := time.Now().Add(max)
+	for time.Now().Before(deadline) {
+		if b, err := os.ReadFile(debugcon); err == nil && bytes.Contains(b, []byte(consoleReady)) {
+			return
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
 }
 
 // lastByte passes writes to w and remembers the last byte written.
