@@ -6,7 +6,8 @@
  * mappable files and no fork, so inheritance and syncing are trivial.
  *
  * Callers: go.o's runtime (mmap, munmap, madvise on g0 stacks), package
- * syscall (syscall.Mmap and friends), C code.
+ * syscall (syscall.Mmap and friends), C code.  vmgo.mmaplog=1 on the
+ * command line prints every call (to size the commit policy, mm/vma.c).
  */
 #include <sys/mman.h>
 
@@ -24,6 +25,23 @@ int	minherit(void *addr, size_t len, int inherit);
 #define MAP_KNOWN	(MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANON | \
 			 MAP_STACK | MAP_CONCEAL)
 #define PROT_KNOWN	(PROT_READ | PROT_WRITE | PROT_EXEC)
+
+static int mmaplog = -1;		/* vmgo.mmaplog=1; -1: not read yet */
+
+/* Log mmap calls (vmgo.mmaplog=1: what a program maps, see vma.c)? */
+static bool
+logging(void)
+{
+	const struct cmdline *c;
+	const char *v;
+
+	if (mmaplog < 0) {
+		c = cmdline_boot();
+		v = c != NULL ? cmdline_vmgo(c, "mmaplog") : NULL;
+		mmaplog = v != NULL && strcmp(v, "1") == 0;
+	}
+	return mmaplog != 0;
+}
 
 static int
 vma_prot(int prot)
@@ -57,6 +75,9 @@ mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 	else
 		r = vma_map((uintptr_t)addr, len, vma_prot(prot),
 		    (flags & MAP_FIXED) != 0, &out);
+	if (logging())
+		kprintf("vmgo: mmap(%p, %#zx, prot %d, flags %#x) = %#lx "
+		    "(%d)\n", addr, len, prot, flags, r == 0 ? out : 0, r);
 	if (r != 0) {
 		ret_errno(r);
 		return MAP_FAILED;
@@ -72,6 +93,8 @@ mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 int
 munmap(void *addr, size_t len)
 {
+	if (logging())
+		kprintf("vmgo: munmap(%p, %#zx)\n", addr, len);
 	return (int)ret_errno(vma_unmap((uintptr_t)addr, len));
 }
 
@@ -83,6 +106,8 @@ munmap(void *addr, size_t len)
 int
 mprotect(void *addr, size_t len, int prot)
 {
+	if (logging())
+		kprintf("vmgo: mprotect(%p, %#zx, %d)\n", addr, len, prot);
 	if ((prot & ~PROT_KNOWN) != 0)
 		return (int)ret_errno(-EINVAL);
 	return (int)ret_errno(vma_protect((uintptr_t)addr, len,
@@ -102,6 +127,8 @@ madvise(void *addr, size_t len, int advice)
 {
 	uintptr_t a = (uintptr_t)addr;
 
+	if (logging())
+		kprintf("vmgo: madvise(%p, %#zx, %d)\n", addr, len, advice);
 	switch (advice) {
 	case MADV_FREE:
 	case MADV_DONTNEED:

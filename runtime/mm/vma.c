@@ -18,6 +18,39 @@
  * starts in .bss and doubles through kmalloc when full (allocated with
  * vma_lock dropped, never from the fault path).
  *
+ * Commit charge (out of memory).  Frames arrive on first touch, so mmap
+ * alone would overcommit and a program would die in a page fault with no
+ * frame left, which Go cannot report.  Go reports "out of memory" only
+ * when mmap(MAP_FIXED, PROT_READ|PROT_WRITE) of part of a reservation
+ * fails with ENOMEM (sysMap, runtime/mem_bsd.go), which is how its heap
+ * grows (4 MiB at a time).  So each range is charged one of two ways:
+ *
+ *  - strict: a MAP_FIXED writable mapping is charged in full when it is
+ *    made, and refused with ENOMEM unless the free frames cover every
+ *    strict page promised but not yet touched plus the reserve.  Go's
+ *    heap commits and its goroutine stacks (MAP_FIXED|MAP_STACK remaps of
+ *    heap spans) are all of this kind; a remap over strict pages charges
+ *    only the difference, so stacks cost nothing extra.
+ *  - lazy: everything else (non-fixed RW mappings such as Go's 32 MiB
+ *    arena index, of which a few pages are touched; read-only; PROT_NONE
+ *    reservations) is charged a page at a time in vma_fault, which
+ *    refuses a frame that would eat into the reserve's upper half.
+ *    Charging these in full would make a 16 MiB VM impossible.
+ *
+ * committed counts strict pages plus lazy pages with a frame; backed the
+ * frames of all ranges.  committed - backed is the strict promise still
+ * to be kept, and "slack" = free frames - that promise.  The reserve
+ * (commit_reserve) is what the runtime may still take outside this
+ * accounting after Go's heap is full: thread stacks (256 KiB for each
+ * new M), page tables (one 4 KiB table per 2 MiB touched), kmalloc.  It
+ * is 1 MiB (four more threads) plus 1/64 of RAM (tables for all of it,
+ * and kmalloc growing with the heap), so the heap's ENOMEM comes first
+ * and Go's "fatal error: runtime: out of memory" gets printed.  Strict
+ * pages keep their charge across madvise(MADV_FREE) (Go reuses scavenged
+ * memory without another mmap) and mprotect (frames are kept); munmap
+ * and MAP_FIXED replacement release it.  vmgo.mmaplog=1 (mmap.c) shows
+ * what a program maps.
+ *
  * vma_lock is a spinlock taken with interrupts off because vma_fault runs
  * in the #PF handler.  Under it the code maps and unmaps frames (vm.c, then
  * page.c locks) but never reads or writes the memory of a mapping, which
@@ -34,10 +67,14 @@
 #define PROT_ALL	(VMA_PROT_READ | VMA_PROT_WRITE | VMA_PROT_EXEC)
 #define VMA_STATIC	64
 
+#define COMMIT_RESERVE_MIN	256	/* pages: 1 MiB, see above */
+#define COMMIT_RESERVE_SHIFT	6	/* plus 1/64 of all frames */
+
 struct vma {
 	uintptr_t	start;
 	uintptr_t	end;
 	int		prot;		/* VMA_PROT_* */
+	int		strict;		/* charged in full (see above) */
 };
 
 static struct vma vma_boot[VMA_STATIC];
@@ -46,6 +83,8 @@ static size_t nvma;
 static size_t capvma = VMA_STATIC;
 static struct spinlock vma_lock;
 static int oom_reported;		/* vma_fault said "out of memory" */
+static size_t committed;		/* strict pages + backed lazy pages */
+static size_t backed;			/* frames mapped in ranges */
 
 static int
 vm_flags(int prot)
@@ -59,6 +98,74 @@ vm_flags(int prot)
 	if (prot & VMA_PROT_EXEC)
 		f |= VM_READ | VM_EXEC;
 	return f;
+}
+
+static size_t vma_find(uintptr_t addr);
+
+/* Frames the runtime may still need outside the commit charge. */
+static size_t
+commit_reserve(void)
+{
+	return COMMIT_RESERVE_MIN + (page_total_count() >> COMMIT_RESERVE_SHIFT);
+}
+
+/* Free frames minus the strict promise not yet kept (may be negative). */
+static long
+commit_slack(void)
+{
+	return (long)page_free_count() - (long)(committed - backed);
+}
+
+/* vm_unmap callbacks (run under vma_lock, from vm_unmap). */
+static void
+free_strict_frame(uintptr_t pa)
+{
+	page_free(pa);
+	backed--;
+}
+
+static void
+free_lazy_frame(uintptr_t pa)
+{
+	page_free(pa);
+	backed--;
+	committed--;
+}
+
+/*
+ * Give back the frames of [lo, hi) (each range's own way); with
+ * uncharge, also the strict charge of the pages.  vma_lock held.
+ */
+static void
+release(uintptr_t lo, uintptr_t hi, bool uncharge)
+{
+	uintptr_t a, b;
+	size_t i;
+
+	for (i = vma_find(lo); i < nvma && vmas[i].start < hi; i++) {
+		a = MAX(vmas[i].start, lo);
+		b = MIN(vmas[i].end, hi);
+		if (vmas[i].strict) {
+			vm_unmap(a, b - a, free_strict_frame);
+			if (uncharge)
+				committed -= (b - a) / PAGE_SIZE;
+		} else {
+			vm_unmap(a, b - a, free_lazy_frame);
+		}
+	}
+}
+
+/* Strict pages in [lo, hi).  vma_lock held. */
+static size_t
+strict_pages(uintptr_t lo, uintptr_t hi)
+{
+	size_t i, n = 0;
+
+	for (i = vma_find(lo); i < nvma && vmas[i].start < hi; i++)
+		if (vmas[i].strict)
+			n += (MIN(vmas[i].end, hi) - MAX(vmas[i].start, lo)) /
+			    PAGE_SIZE;
+	return n;
 }
 
 /* Is [addr, addr+len) inside the mmap area?  len > 0, no wrap. */
@@ -150,7 +257,8 @@ carve(uintptr_t lo, uintptr_t hi)
 	if (vmas[i].start < lo && vmas[i].end > hi) {
 		memmove(&vmas[i + 2], &vmas[i + 1],
 		    (nvma - i - 1) * sizeof(*vmas));
-		vmas[i + 1] = (struct vma){ hi, vmas[i].end, vmas[i].prot };
+		vmas[i + 1] = (struct vma){ hi, vmas[i].end, vmas[i].prot,
+		    vmas[i].strict };
 		vmas[i].end = lo;
 		nvma++;
 		return;
@@ -168,13 +276,15 @@ carve(uintptr_t lo, uintptr_t hi)
 /* Add the free range [lo, hi), merging with equal neighbours (may need a
  * free slot). */
 static void
-insert(uintptr_t lo, uintptr_t hi, int prot)
+insert(uintptr_t lo, uintptr_t hi, int prot, int strict)
 {
 	size_t i = vma_find(lo);
 	int prev, next;
 
-	prev = i > 0 && vmas[i - 1].end == lo && vmas[i - 1].prot == prot;
-	next = i < nvma && vmas[i].start == hi && vmas[i].prot == prot;
+	prev = i > 0 && vmas[i - 1].end == lo && vmas[i - 1].prot == prot &&
+	    vmas[i - 1].strict == strict;
+	next = i < nvma && vmas[i].start == hi && vmas[i].prot == prot &&
+	    vmas[i].strict == strict;
 	if (prev && next) {
 		vmas[i - 1].end = vmas[i].end;
 		memmove(&vmas[i], &vmas[i + 1], (nvma - i - 1) * sizeof(*vmas));
@@ -185,9 +295,41 @@ insert(uintptr_t lo, uintptr_t hi, int prot)
 		vmas[i].start = lo;
 	} else {
 		memmove(&vmas[i + 1], &vmas[i], (nvma - i) * sizeof(*vmas));
-		vmas[i] = (struct vma){ lo, hi, prot };
+		vmas[i] = (struct vma){ lo, hi, prot, strict };
 		nvma++;
 	}
+}
+
+/* Split the range holding x (if any) at x (needs a free slot). */
+static void
+split_at(uintptr_t x)
+{
+	size_t i = vma_find(x);
+
+	if (i == nvma || vmas[i].start >= x)
+		return;
+	memmove(&vmas[i + 1], &vmas[i], (nvma - i) * sizeof(*vmas));
+	vmas[i + 1].start = x;
+	vmas[i].end = x;
+	nvma++;
+}
+
+/* Merge every pair of touching ranges with equal protection and charge. */
+static void
+merge_all(void)
+{
+	size_t i, j = 0;
+
+	for (i = 1; i < nvma; i++) {
+		if (vmas[j].end == vmas[i].start &&
+		    vmas[j].prot == vmas[i].prot &&
+		    vmas[j].strict == vmas[i].strict)
+			vmas[j].end = vmas[i].end;
+		else
+			vmas[++j] = vmas[i];
+	}
+	if (nvma > 0)
+		nvma = j + 1;
 }
 
 /* Lowest free [x, x+len) inside [lo, hi): 0 and *out = x, or -ENOMEM. */
@@ -236,17 +378,20 @@ place(uintptr_t hint, size_t len, uintptr_t *out)
  * mmap area and that range is free, else another free range; existing
  * mappings are never touched.  Fixed: exactly hint (page aligned),
  * replacing whatever was mapped there.  Either way the memory reads as
- * zero and gets frames on first touch: PROT_NONE costs no RAM.  Stores the
- * address in *out.  Returns 0, -EINVAL (len 0, bad prot, fixed address
- * unaligned or outside the mmap area) or -ENOMEM (no room, or no memory
- * for bookkeeping).  Thread context; takes vma_lock.
+ * zero and gets frames on first touch: PROT_NONE costs no RAM.  A fixed
+ * writable mapping is charged in full now (strict, see the top of the
+ * file), others a page at a time when touched.  Stores the address in
+ * *out.  Returns 0, -EINVAL (len 0, bad prot, fixed address unaligned or
+ * outside the mmap area) or -ENOMEM (no room, the charge does not fit,
+ * or no memory for bookkeeping).  Thread context; takes vma_lock.
  */
 int
 vma_map(uintptr_t hint, size_t len, int prot, int fixed, uintptr_t *out)
 {
 	uintptr_t addr;
 	uint64_t fl;
-	int r;
+	size_t n;
+	int r, strict;
 
 	if (len == 0 || (prot & ~PROT_ALL) != 0)
 		return -EINVAL;
@@ -260,10 +405,18 @@ vma_map(uintptr_t hint, size_t len, int prot, int fixed, uintptr_t *out)
 	r = reserve_slots(2, &fl);
 	if (r != 0)
 		goto out;
+	strict = fixed && (prot & VMA_PROT_WRITE) != 0;
 	if (fixed) {
 		addr = hint;
+		n = strict ? len / PAGE_SIZE : 0;
+		if (n > 0 && commit_slack() + (long)strict_pages(addr,
+		    addr + len) - (long)n < (long)commit_reserve()) {
+			r = -ENOMEM;
+			goto out;
+		}
+		release(addr, addr + len, true);
 		carve(addr, addr + len);
-		vm_unmap(addr, len, page_free);
+		committed += n;
 	} else {
 		addr = ALIGN_DOWN(hint, PAGE_SIZE);
 		if (hint == 0 || !in_area(addr, len) ||
@@ -273,7 +426,7 @@ vma_map(uintptr_t hint, size_t len, int prot, int fixed, uintptr_t *out)
 				goto out;
 		}
 	}
-	insert(addr, addr + len, prot);
+	insert(addr, addr + len, prot, strict);
 	*out = addr;
 out:
 	spin_unlock_irqrestore(&vma_lock, fl);
@@ -312,8 +465,8 @@ vma_unmap(uintptr_t addr, size_t len)
 	if (reserve_slots(1, &fl) != 0 && carve_splits(addr, addr + len)) {
 		r = -ENOMEM;
 	} else {
+		release(addr, addr + len, true);
 		carve(addr, addr + len);
-		vm_unmap(addr, len, page_free);
 	}
 	spin_unlock_irqrestore(&vma_lock, fl);
 	return r;
@@ -322,7 +475,7 @@ vma_unmap(uintptr_t addr, size_t len)
 /*
  * Set the protection of [addr, addr+len), which must be mapped throughout
  * (-ENOMEM otherwise, as mprotect(2)).  Frames and contents are kept, also
- * across PROT_NONE.  Returns 0, -EINVAL (bad arguments) or -ENOMEM.
+ * across PROT_NONE, and so is each page's charge.  Returns 0, -EINVAL (bad arguments) or -ENOMEM.
  * Thread context; takes vma_lock.
  */
 int
@@ -350,8 +503,11 @@ vma_protect(uintptr_t addr, size_t len, int prot)
 		}
 		cur = vmas[i].end;
 	}
-	carve(addr, end);
-	insert(addr, end, prot);
+	split_at(addr);
+	split_at(end);
+	for (i = vma_find(addr); i < nvma && vmas[i].start < end; i++)
+		vmas[i].prot = prot;	/* each keeps its charge */
+	merge_all();
 	r = vm_protect(addr, len, vm_flags(prot));
 out:
 	spin_unlock_irqrestore(&vma_lock, fl);
@@ -384,7 +540,8 @@ vma_free_pages(uintptr_t addr, size_t len)
 			r = -ENOMEM;
 		lo = MAX(vmas[i].start, addr);
 		hi = MIN(vmas[i].end, end);
-		vm_unmap(lo, hi - lo, page_free);
+		vm_unmap(lo, hi - lo, vmas[i].strict ? free_strict_frame :
+		    free_lazy_frame);
 		cur = hi;
 	}
 	if (cur < end)
@@ -399,17 +556,18 @@ vma_free_pages(uintptr_t addr, size_t len)
  * a zero-filled frame.  Returns 0 when resolved; -EFAULT when the access is
  * invalid (outside every range, PROT_NONE, write to a read-only range,
  * fetch from a non-exec range, or a protection fault on a present page);
- * -ENOMEM when no frame is left.  Runs in the #PF handler on an IST stack
+ * -ENOMEM when no frame is left, or when a lazily charged page would eat
+ * into the upper half of the reserve.  Runs in the #PF handler on an IST stack
  * with interrupts off: never sleeps, takes only vma_lock (and the vm/page
  * locks below it).
  */
 int
 vma_fault(uintptr_t addr, uint64_t err)
 {
-	uintptr_t page, pa;
+	uintptr_t page, pa = 0;
 	uint64_t fl;
 	size_t i;
-	int prot, r;
+	int prot, strict, r;
 
 	if (addr < VA_MMAP || addr >= VA_USER_TOP || (err & (PF_P | PF_RSVD)))
 		return -EFAULT;
@@ -417,21 +575,31 @@ vma_fault(uintptr_t addr, uint64_t err)
 	fl = spin_lock_irqsave(&vma_lock);
 	i = vma_find(addr);
 	prot = i < nvma && vmas[i].start <= addr ? vmas[i].prot : 0;
+	strict = prot != 0 && vmas[i].strict;
 	if ((err & PF_W) ? (prot & VMA_PROT_WRITE) == 0 :
 	    (err & PF_I) ? (prot & VMA_PROT_EXEC) == 0 : prot == 0) {
 		r = -EFAULT;
-	} else if ((pa = page_alloc()) == 0) {
+	} else if ((!strict && commit_slack() - 1 <
+	    (long)commit_reserve() / 2) || (pa = page_alloc()) == 0) {
 		r = -ENOMEM;
 		if (!oom_reported) {
 			oom_reported = 1;
 			kprintf("vmgo: out of memory: no frame for page %#lx "
-			    "(all %zu MiB in use)\n", (unsigned long)page,
-			    page_total_count() >> (20 - PAGE_SHIFT));
+			    "(%zu of %zu MiB free, %zu MiB promised)\n",
+			    (unsigned long)page,
+			    page_free_count() >> (20 - PAGE_SHIFT),
+			    page_total_count() >> (20 - PAGE_SHIFT),
+			    (committed - backed) >> (20 - PAGE_SHIFT));
 		}
 	} else {
 		r = vm_map_new(page, pa, vm_flags(prot));
-		if (r != 0)
+		if (r != 0) {
 			page_free(pa);
+		} else {
+			backed++;
+			if (!strict)
+				committed++;
+		}
 		if (r == -EEXIST)	/* another CPU backed it first */
 			r = 0;
 	}

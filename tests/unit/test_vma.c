@@ -18,7 +18,7 @@
 #define RW		(VMA_PROT_READ | VMA_PROT_WRITE)
 #define ERR_R		0x0		/* read of a not-present page */
 #define ERR_W		PF_W
-#define ARENA_PAGES	512
+#define ARENA_PAGES	8192	/* 32 MiB: a 4 MiB heap commit fits the charge */
 
 /* The fake page table: one entry per mapped 4 KiB page. */
 struct fake_pte {
@@ -93,7 +93,8 @@ vmas_ok(void)
 			return 0;
 		if (i > 0 && (vmas[i - 1].end > vmas[i].start ||
 		    (vmas[i - 1].end == vmas[i].start &&
-		    vmas[i - 1].prot == vmas[i].prot)))
+		    vmas[i - 1].prot == vmas[i].prot &&
+		    vmas[i - 1].strict == vmas[i].strict)))
 			return 0;
 	}
 	return 1;
@@ -122,6 +123,8 @@ teardown(void)
 	EXPECT_EQ(nvma, 0);
 	EXPECT_EQ(nptes, 0);
 	EXPECT_EQ(page_free_count(), page_total_count());
+	EXPECT_EQ(committed, 0);
+	EXPECT_EQ(backed, 0);
 	if (vmas != vma_boot) {
 		kfree(vmas);
 		vmas = vma_boot;
@@ -261,9 +264,10 @@ TEST(out_of_frames)
 	for (p = a; p < a + 2 * ARENA_PAGES * PAGE_SIZE; p += PAGE_SIZE)
 		if ((r = vma_fault(p, ERR_W)) != 0)
 			break;
+	/* Lazily charged pages stop short of the reserve's upper half. */
 	EXPECT_EQ(r, -ENOMEM);
-	EXPECT_EQ(p, a + ARENA_PAGES * PAGE_SIZE);
-	EXPECT_EQ(page_free_count(), 0);
+	EXPECT_EQ(p, a + (ARENA_PAGES - commit_reserve() / 2) * PAGE_SIZE);
+	EXPECT_EQ(page_free_count(), commit_reserve() / 2);
 	teardown();
 }
 
@@ -278,11 +282,12 @@ TEST(fixed_replaces_with_zero_pages)
 	EXPECT_EQ(vma_fault(a + 10 * PAGE_SIZE, ERR_W), 0);
 	EXPECT_EQ(vma_fault(a + 11 * PAGE_SIZE, ERR_W), 0);
 	EXPECT_EQ(vma_fault(a + 40 * PAGE_SIZE, ERR_W), 0);
-	/* A stack span: FIXED RW over RW drops the frames of that part. */
+	/* A stack span: FIXED RW over RW drops the frames of that part (and
+	 * is a strict range of its own inside the lazy one). */
 	n = nvma;
 	EXPECT_EQ(map(a + 8 * PAGE_SIZE, 8 * PAGE_SIZE, RW, 1),
 	    a + 8 * PAGE_SIZE);
-	EXPECT_EQ(nvma, n);
+	EXPECT_EQ(nvma, n + 2);
 	EXPECT_EQ(used(), 2);
 	EXPECT(pte_find(a) != NULL && pte_find(a + 40 * PAGE_SIZE) != NULL);
 	EXPECT(pte_find(a + 10 * PAGE_SIZE) == NULL);
@@ -292,7 +297,8 @@ TEST(fixed_replaces_with_zero_pages)
 	    a + 64 * PAGE_SIZE);
 	EXPECT_EQ(map(a + 32 * PAGE_SIZE, 64 * PAGE_SIZE, RW, 1),
 	    a + 32 * PAGE_SIZE);
-	EXPECT_EQ(nvma, n);
+	EXPECT_EQ(nvma, n + 3);
+	EXPECT_EQ(committed, 8 + 96 + 1);	/* strict + lazy page a */
 	EXPECT_EQ(used(), 2);
 	teardown();
 }
@@ -483,5 +489,54 @@ TEST(go_startup_pattern)
 		    arena + (i % 16) * 32 * 1024);
 	EXPECT_EQ(used(), 8 + 64 - 8);	/* spans cover 512 KiB */
 	EXPECT(nvma <= ARRAY_LEN(levels) + 3);
+	teardown();
+}
+
+/* The commit charge (vma.c): strict fixed RW maps, lazy everything else. */
+TEST(commit_charge)
+{
+	uintptr_t h, l, p, out;
+	size_t total, res, n, ok;
+
+	setup();
+	total = page_total_count();
+	res = commit_reserve();
+	n = total - res;		/* pages that may be promised */
+	h = map(0xc000000000UL, 64 * MiB, NONE, 0);
+	EXPECT_EQ(committed, 0);
+	EXPECT_EQ(map(h, n * PAGE_SIZE, RW, 1), h);
+	EXPECT_EQ(committed, n);
+	EXPECT_EQ(used(), 0);
+	EXPECT_EQ(vma_map(h + n * PAGE_SIZE, PAGE_SIZE, RW, 1, &out), -ENOMEM);
+	/* A stack span remapped over promised pages costs nothing more. */
+	EXPECT_EQ(map(h + 8 * PAGE_SIZE, 8 * PAGE_SIZE, RW, 1),
+	    h + 8 * PAGE_SIZE);
+	EXPECT_EQ(committed, n);
+	/* Lazy pages may take only the reserve's upper half. */
+	l = map(0, res * PAGE_SIZE, RW, 0);
+	for (ok = 0; ok < res && vma_fault(l + ok * PAGE_SIZE, ERR_W) == 0;
+	    ok++)
+		;
+	EXPECT_EQ(ok, res - res / 2);
+	/* Promised pages can all be touched. */
+	for (p = h; p < h + n * PAGE_SIZE; p += PAGE_SIZE)
+		if (vma_fault(p, ERR_W) != 0)
+			break;
+	EXPECT_EQ(p, h + n * PAGE_SIZE);
+	EXPECT_EQ(page_free_count(), res / 2);
+	/* madvise and mprotect keep the charge; munmap and FIXED PROT_NONE
+	 * give it back (and lazy frames with it). */
+	EXPECT_EQ(vma_free_pages(h, n * PAGE_SIZE), 0);
+	EXPECT_EQ(vma_protect(h, 16 * PAGE_SIZE, NONE), 0);
+	EXPECT_EQ(vma_protect(h, 16 * PAGE_SIZE, RW), 0);
+	EXPECT_EQ(committed, n + ok);
+	EXPECT_EQ(vma_map(h + n * PAGE_SIZE, PAGE_SIZE, RW, 1, &out), -ENOMEM);
+	EXPECT_EQ(vma_unmap(l, res * PAGE_SIZE), 0);
+	EXPECT_EQ(committed, n);
+	EXPECT_EQ(map(h, 16 * PAGE_SIZE, NONE, 1), h);
+	EXPECT_EQ(committed, n - 16);
+	EXPECT_EQ(map(h + n * PAGE_SIZE, 16 * PAGE_SIZE, RW, 1),
+	    h + n * PAGE_SIZE);
+	EXPECT(vmas_ok());
 	teardown();
 }
