@@ -192,6 +192,12 @@ protcheck(void)
 	if (t->stack != NULL)
 		bad += prot_is("thread stack guard",
 		    (uintptr_t)t->stack - PAGE_SIZE, 0);
+	if (c->idle != NULL && c->idle->stack != NULL) {
+		bad += prot_is("idle stack guard",
+		    (uintptr_t)c->idle->stack - PAGE_SIZE, 0);
+		bad += prot_is("idle stack", (uintptr_t)c->idle->stack,
+		    VM_READ | VM_WRITE);
+	}
 	bad += prot_is("heap (kmalloc)", (uintptr_t)c, VM_READ | VM_WRITE);
 	kprintf("vmgo: protcheck: %s (canary %s)\n", bad ? "FAILED" : "ok",
 	    __stack_chk_guard != 0 ? "set" : "ZERO");
