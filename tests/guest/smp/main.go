@@ -15,6 +15,7 @@ import (
 	"os"
 	"runtime"
 	"sync"
+	"time"
 )
 
 var failed bool
@@ -80,7 +81,16 @@ func parallel(n int, locked bool, f func(i int)) {
 
 func main() {
 	ncpu := flag.Int("ncpu", 0, "expected CPU count (0: do not check)")
+	bench := flag.Int("bench", 0, "only time this many blocks of intWork over all CPUs")
 	flag.Parse()
+	if *bench > 0 {
+		start := time.Now()
+		ints := make([]uint64, *bench)
+		parallel(*bench, false, func(i int) { ints[i] = intWork(i) })
+		fmt.Printf("bench: %d blocks on %d CPUs in %.3f s\n", *bench,
+			runtime.NumCPU(), time.Since(start).Seconds())
+		return
+	}
 	if *ncpu > 0 {
 		check(runtime.NumCPU() == *ncpu, "runtime.NumCPU() = %d (want %d)",
 			runtime.NumCPU(), *ncpu)
