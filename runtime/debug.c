@@ -6,11 +6,12 @@
  *    print the state it was interrupted in, and one of them every
  *    thread's (tid, name, state, CPU, what it waits on, saved rip/rsp and
  *    a short backtrace with function names); then the program goes on.
- *  - vmgo.crashtest=fault|panic|smash: a deliberate runtime crash after
- *    boot, for tests of the crash report: a write to page 0 in
- *    crashtest_fault (fatal trap, exit VMGO_EXIT_PANIC), a panic() in
- *    crashtest_panic, or a stack buffer overrun in crashtest_smash that
- *    the stack protector catches.
+ *  - vmgo.crashtest=fault|panic|smash|overflow: a deliberate runtime
+ *    crash after boot, for tests of the crash report: a write to page 0
+ *    in crashtest_fault (fatal trap, exit VMGO_EXIT_PANIC), a panic() in
+ *    crashtest_panic, a stack buffer overrun in crashtest_smash that the
+ *    stack protector catches, or unbounded recursion in
+ *    crashtest_overflow that hits the boot stack's guard page.
  *  - vmgo.protcheck=1: check the page protections the image relies on
  *    (text RX, rodata R, data NX, page 0 and stack guard pages unmapped)
  *    and print "vmgo: protcheck: ok" or each failure.
@@ -150,6 +151,20 @@ crashtest_smash(void)
 	__asm__ volatile("" : : "r"(buf) : "memory");
 }
 
+/* vmgo.crashtest=overflow: recurse until the stack's guard page. */
+static volatile int overflow_on = 1;
+
+static __attribute__((noinline)) int
+crashtest_overflow(int depth)
+{
+	volatile char frame[512];
+
+	frame[0] = (char)depth;
+	if (overflow_on)	/* always; hides it from -Winfinite-recursion */
+		return crashtest_overflow(depth + 1) + frame[0];
+	return frame[0];
+}
+
 /* Is va mapped with exactly the access want (VM_READ/WRITE/EXEC), or
  * unmapped when want is 0?  1 and a line on the console if not. */
 static int
@@ -205,9 +220,9 @@ protcheck(void)
 
 /*
  * Run the command-line debugging hooks: vmgo.protcheck=1 checks the page
- * protections and goes on; vmgo.crashtest=fault|panic|smash crashes the
- * runtime on purpose (exit VMGO_EXIT_PANIC after the report).  Thread
- * context, from kmain before Go starts.
+ * protections and goes on; vmgo.crashtest=fault|panic|smash|overflow
+ * crashes the runtime on purpose (exit VMGO_EXIT_PANIC after the
+ * report).  Thread context, from kmain before Go starts.
  */
 void
 debug_init(const struct cmdline *c)
@@ -226,5 +241,8 @@ debug_init(const struct cmdline *c)
 		crashtest_panic();
 	else if (strcmp(v, "smash") == 0)
 		crashtest_smash();
-	kprintf("vmgo: crashtest=%s: unknown (fault, panic, smash)\n", v);
+	else if (strcmp(v, "overflow") == 0)
+		(void)crashtest_overflow(0);
+	kprintf("vmgo: crashtest=%s: unknown (fault, panic, smash, overflow)\n",
+	    v);
 }

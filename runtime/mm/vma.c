@@ -475,7 +475,8 @@ vma_unmap(uintptr_t addr, size_t len)
 /*
  * Set the protection of [addr, addr+len), which must be mapped throughout
  * (-ENOMEM otherwise, as mprotect(2)).  Frames and contents are kept, also
- * across PROT_NONE, and so is each page's charge.  Returns 0, -EINVAL (bad arguments) or -ENOMEM.
+ * across PROT_NONE, and so is each page's charge.  Returns 0, -EINVAL
+ * (bad arguments) or -ENOMEM.
  * Thread context; takes vma_lock.
  */
 int

@@ -109,6 +109,11 @@ fatal(const struct trapframe *tf)
 		    (tf->error & PF_P) ? "protection violation:" : "not present:",
 		    (tf->error & PF_I) ? "instruction fetch at" :
 		    (tf->error & PF_W) ? "write to" : "read from", read_cr2());
+	/* Next to rsp and not present: the stack ran into its guard page. */
+	if (tf->vector == VEC_PF && (tf->error & PF_P) == 0 &&
+	    read_cr2() + PAGE_SIZE > tf->rsp && read_cr2() < tf->rsp + PAGE_SIZE)
+		kprintf("vmgo: the address is next to rsp: a stack overflow into "
+		    "a guard page\n");
 	t = cpu_this()->cur;
 	if (t != NULL)
 		kprintf("vmgo: cpu %u, thread %d\n", cpu_this()->id, t->tid);
