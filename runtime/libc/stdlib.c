@@ -90,16 +90,18 @@ _Exit(int status)
 }
 
 /*
- * Abnormal termination: the VM ends with status 128 + SIGABRT = 134, what a
- * shell reports for a process killed by SIGABRT.  runtime/cgo calls it
- * after printing a fatal message.  Never returns; any context.
- * TODO(E1): once signals are delivered, raise SIGABRT first (OpenBSD's
- * abort(3) does) so that a handler Go installed prints its traceback.
+ * Abnormal termination, as OpenBSD's abort(3): SIGABRT is raised first, so
+ * the handler Go installed prints its traceback (and exits 2); if the
+ * signal is ignored, blocked by a handler that returns, or has no handler,
+ * the VM ends with status 128 + SIGABRT = 134, what a shell reports for a
+ * process killed by SIGABRT.  runtime/cgo calls it after printing a fatal
+ * message.  Never returns; thread context.
  */
 _Noreturn void
 abort(void)
 {
 	kprintf("vmgo: abort() called\n");
+	(void)raise(SIGABRT);
 	platform_exit(128 + SIGABRT);
 }
 
