@@ -269,8 +269,7 @@ addfs_dir_getdents(struct file *fp, void *buf, size_t n)
 {
 	struct addfs_dir *d = fp->priv;
 	char name[VFS_NAME_MAX + 1], parent[VFS_PATH_MAX], *slash;
-	size_t used = 0, keep, end, rec;
-	struct dirent *dp;
+	size_t used = 0;
 	struct stat st;
 	uint64_t ino;
 	uint8_t type;
@@ -280,31 +279,12 @@ addfs_dir_getdents(struct file *fp, void *buf, size_t n)
 	long r;
 
 	off = __atomic_load_n(&fp->offset, __ATOMIC_RELAXED);
-	while (d->lower != NULL && off < ADDFS_COOKIE) {
-		if (used > 0 && n - used < DIRENT_RECSIZE(1))
-			return (long)used;
-		__atomic_store_n(&d->lower->offset, off, __ATOMIC_RELAXED);
-		r = file_getdents(d->lower, out + used, n - used);
-		if (r == -EINVAL && used > 0)
-			return (long)used;	/* no room for the next one */
-		if (r < 0)
+	if (d->lower != NULL) {
+		r = vfs_getdents_layer(fp, d->lower, ADDFS_COOKIE,
+		    addfs_is_child, d->rel, out, n, &off);
+		if (r < 0 || off < ADDFS_COOKIE)
 			return r;
-		off = __atomic_load_n(&d->lower->offset, __ATOMIC_RELAXED);
-		if (r == 0 || off >= ADDFS_COOKIE)
-			off = ADDFS_COOKIE;
-		end = used + (size_t)r;
-		for (keep = used; used < end; used += rec) {
-			dp = (struct dirent *)(out + used);
-			rec = dp->d_reclen;
-			if (rec == 0)
-				return -EIO;
-			if (addfs_is_child(d->rel, dp->d_name))
-				continue;
-			memmove(out + keep, dp, rec);
-			keep += rec;
-		}
-		used = keep;
-		__atomic_store_n(&fp->offset, off, __ATOMIC_RELAXED);
+		used = (size_t)r;
 	}
 	while (d->lower == NULL && off < 2) {
 		ino = d->ino;

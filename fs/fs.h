@@ -335,6 +335,17 @@ int	vfs_getcwd(char *buf, size_t size);
 int	vfs_chdir(const char *path);
 int	vfs_fchdir(int fd);
 
+/*
+ * getdents of a directory layered over lower (the union of a mount
+ * point's parent, addfs over the file table): lower's entries first, under
+ * fp cookies below limit, minus the names hide(dir, name) shadows; *offp
+ * gets the cookie reached (>= limit once lower is done).  Bytes filled or
+ * -errno.  Thread context.
+ */
+long	vfs_getdents_layer(struct file *fp, struct file *lower, int64_t limit,
+	    bool (*hide)(const char *dir, const char *name), const char *dir,
+	    char *out, size_t n, int64_t *offp);
+
 /* One entry of a synthesized directory. */
 struct vfs_dirent {
 	const char	*name;

@@ -436,6 +436,58 @@ vfs_union_setattr(struct file *fp, const struct vfs_attr *va)
 	return in->ops->setattr != NULL ? in->ops->setattr(in, va) : -EROFS;
 }
 
+/*
+ * getdents of a directory layered over another one, lower: lower's own
+ * entries come first, under fp cookies below limit (they are lower's
+ * cookies), leaving out each name hide(dir, name) says the upper layer
+ * shadows.  Fills out[0, n) from fp's cookie and stores the cookie reached
+ * in fp and *offp: at least limit once lower is exhausted, below it when
+ * out filled up first (then the caller returns the count as it is).
+ * Returns the bytes filled, -EINVAL if not even one entry fits, -EIO on a
+ * malformed record, or lower's error.  Thread context.
+ */
+long
+vfs_getdents_layer(struct file *fp, struct file *lower, int64_t limit,
+    bool (*hide)(const char *dir, const char *name), const char *dir,
+    char *out, size_t n, int64_t *offp)
+{
+	size_t used = 0, keep, end, rec;
+	struct dirent *dp;
+	int64_t off;
+	long r;
+
+	off = __atomic_load_n(&fp->offset, __ATOMIC_RELAXED);
+	*offp = off;
+	while (off < limit) {
+		if (used > 0 && n - used < DIRENT_RECSIZE(1))
+			return (long)used;
+		__atomic_store_n(&lower->offset, off, __ATOMIC_RELAXED);
+		r = file_getdents(lower, out + used, n - used);
+		if (r == -EINVAL && used > 0)
+			return (long)used;	/* no room for the next one */
+		if (r < 0)
+			return r;
+		off = __atomic_load_n(&lower->offset, __ATOMIC_RELAXED);
+		if (r == 0 || off >= limit)
+			off = limit;
+		end = used + (size_t)r;
+		for (keep = used; used < end; used += rec) {
+			dp = (struct dirent *)(out + used);
+			rec = dp->d_reclen;
+			if (rec == 0)
+				return -EIO;
+			if (hide(dir, dp->d_name))
+				continue;
+			memmove(out + keep, dp, rec);
+			keep += rec;
+		}
+		used = keep;
+		__atomic_store_n(&fp->offset, off, __ATOMIC_RELAXED);
+		*offp = off;
+	}
+	return (long)used;
+}
+
 static long
 vfs_union_getdents(struct file *fp, void *buf, size_t n)
 {
@@ -445,40 +497,17 @@ vfs_union_getdents(struct file *fp, void *buf, size_t n)
 	struct dirent *dp;
 	struct stat st;
 	char *out = buf;
-	size_t used, keep, end, namlen, rec;
+	size_t used, namlen, rec;
 	int64_t off;
 	unsigned int idx;
 	long r;
 
-	off = __atomic_load_n(&fp->offset, __ATOMIC_RELAXED);
-	used = 0;
-	while (off < VFS_UNION_MOUNTS) {
-		if (used > 0 && n - used < DIRENT_RECSIZE(1))
-			return (long)used;
-		__atomic_store_n(&in->offset, off, __ATOMIC_RELAXED);
-		r = file_getdents(in, out + used, n - used);
-		if (r == -EINVAL && used > 0)
-			return (long)used;	/* no room for the next one */
-		if (r < 0)
-			return r;
-		off = __atomic_load_n(&in->offset, __ATOMIC_RELAXED);
-		if (r == 0 || off >= VFS_UNION_MOUNTS)
-			off = VFS_UNION_MOUNTS;
-		/* Keep what the mount points do not shadow. */
-		end = used + (size_t)r;
-		for (keep = used; used < end; used += rec) {
-			dp = (struct dirent *)(out + used);
-			rec = dp->d_reclen;
-			if (rec == 0)
-				return -EIO;
-			if (vfs_is_child_mount(fp->path, dp->d_name))
-				continue;
-			memmove(out + keep, dp, rec);
-			keep += rec;
-		}
-		used = keep;
-		__atomic_store_n(&fp->offset, off, __ATOMIC_RELAXED);
-	}
+	/* The inner listing, without what the mount points shadow. */
+	r = vfs_getdents_layer(fp, in, VFS_UNION_MOUNTS, vfs_is_child_mount,
+	    fp->path, out, n, &off);
+	if (r < 0 || off < VFS_UNION_MOUNTS)
+		return r;
+	used = (size_t)r;
 	/* The mount points, after what the inner listing filled. */
 	idx = (unsigned int)(off - VFS_UNION_MOUNTS);
 	while (vfs_child_mount(fp->path, idx, &name, &ops)) {
