@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <string.h>
+
 #include "kernel.h"
 
 #define COM1		0x3f8
@@ -27,6 +29,7 @@
 #define LSR_DR		0x01	/* a byte has arrived */
 #define LSR_THRE	0x20	/* transmit holding register empty */
 #define BAUD_DIVISOR	1	/* 115200 = 1.8432 MHz / 16 / 1 */
+#define EXIT_USAGE	2	/* bad command line, as in runtime/main.c */
 
 /*
  * Bounded wait for the transmitter: a missing or wedged UART must not
@@ -37,6 +40,12 @@
 static struct spinlock console_lock;
 static int console_broken;	/* panic: write without the lock */
 static int console_present;	/* the scratch register holds a value */
+/*
+ * Turn "\n" into "\r\n" on output, like a terminal's ONLCR (termios(4)).
+ * vmgo.onlcr=0 turns it off, so the host sees exactly the bytes the
+ * program wrote: vmgo exec asks for that, go test parses the output.
+ */
+static int console_onlcr = 1;
 
 /*
  * Bytes that had arrived before console_init enabled the FIFOs.  QEMU
@@ -113,7 +122,28 @@ putc_raw(char c)
 }
 
 /*
- * Write n bytes, turning "\n" into "\r\n".  Any context: takes the console
+ * Apply the console's command-line settings: vmgo.onlcr=0 or 1 (default
+ * 1).  Another value ends the boot with EXIT_USAGE and a message, like
+ * vfs_init's settings.  Once, from kmain, before Go starts.
+ */
+void
+console_configure(const struct cmdline *c)
+{
+	const char *v = cmdline_vmgo(c, "onlcr");
+
+	if (v == NULL)
+		return;
+	if (strcmp(v, "0") == 0 || strcmp(v, "1") == 0) {
+		console_onlcr = v[0] == '1';
+		return;
+	}
+	kprintf("vmgo: bad vmgo.onlcr=%s: want 0 or 1\n", v);
+	platform_exit(EXIT_USAGE);
+}
+
+/*
+ * Write n bytes, turning "\n" into "\r\n" unless vmgo.onlcr=0.  Any
+ * context: takes the console
  * lock with interrupts off, so lines from different CPUs do not mix.
  * After console_panic() the lock is ignored.
  */
@@ -127,7 +157,7 @@ console_write(const char *s, size_t n)
 	if (locked)
 		f = spin_lock_irqsave(&console_lock);
 	for (i = 0; i < n; i++) {
-		if (s[i] == '\n')
+		if (s[i] == '\n' && console_onlcr)
 			putc_raw('\r');
 		putc_raw(s[i]);
 	}

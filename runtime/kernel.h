@@ -46,6 +46,7 @@
 /* main.c: boot sequence */
 _Noreturn void	kmain(struct bootinfo *bi);
 extern struct bootinfo *boot_info;
+extern uint64_t boot_entry_tsc;	/* TSC at boot_main's entry (boot/boot.c) */
 
 /* console.c: 16550 UART on COM1, the console for fds 0-2 and kprintf */
 void	console_init(void);
@@ -55,6 +56,10 @@ void	console_write(const char *s, size_t n);
 int	console_getc(void);
 /* From now on console_write ignores its lock (panic paths).  Any context. */
 void	console_panic(void);
+struct cmdline;
+/* vmgo.onlcr=0|1: "\n" -> "\r\n" on output (default 1); a bad value ends
+ * the boot (EXIT_USAGE).  Once, from kmain. */
+void	console_configure(const struct cmdline *c);
 
 /* kprintf.c: formatted output without allocation or floating point.
  * Conversions: %d %i %u %x %X %o %c %s %p %%, flags '-' '0' ' ' '+' '#',

@@ -77,6 +77,22 @@ boot_report(const struct bootinfo *bi, const struct cmdline *c)
 }
 
 /*
+ * With vmgo.boottime=1 (tests/bench): the TSC at boot_main's entry and its
+ * rate, so the program can tell how long the guest took from its first
+ * instruction to main.main (it reads the TSC there).
+ */
+static void
+boottime_report(const struct cmdline *c)
+{
+	const char *v = cmdline_vmgo(c, "boottime");
+
+	if (v == NULL || strcmp(v, "1") != 0)
+		return;
+	kprintf("vmgo: boottime: entry-tsc %lu tsc-hz %lu now-tsc %lu\n",
+	    boot_entry_tsc, time_tsc_hz(), rdtsc());
+}
+
+/*
  * With vmgo.probe=1 (vmgo run's accelerator probe): prove that this
  * hypervisor runs the runtime, timer interrupts and a thread switch
  * included, then power off with status 0 instead of starting Go.
@@ -119,12 +135,14 @@ kmain(struct bootinfo *bi)
 	smp_init();			/* the other CPUs join scheduling */
 	signal_init();			/* faults and signals reach Go */
 	cmd = cmdline_or_exit(bi);	/* KEY=VALUE ... -- args */
+	console_configure(cmd);		/* vmgo.onlcr */
 	fd_init();			/* fds 0-2 on the console */
 	rofs_init();			/* the file table at "/" */
 	vfs_init(cmd);			/* /tmp, the working directory */
 	boot_report(bi, cmd);		/* only with vmgo.verbose=1 */
 	probe_exit(cmd);		/* only with vmgo.probe=1 */
 	debug_init(cmd);		/* vmgo.crashtest, vmgo.protcheck */
+	boottime_report(cmd);		/* only with vmgo.boottime=1 */
 	r = thread_create(go_main, (void *)cmd, GO_MAIN_STACK, 0, NULL);
 	if (r != 0)
 		panic("cannot create the Go main thread (%d)", r);
