@@ -1,0 +1,215 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * virtq.c: split virtqueues (virtio 1.2 §2.7): descriptor allocation, the
+ * available ring the driver fills, the used ring the device returns
+ * buffers on, and notification/interrupt suppression with or without
+ * VIRTIO_F_EVENT_IDX (§2.7.7, §2.7.10).
+ *
+ * Memory: the descriptor table on one page, the driver area at the start
+ * of a second page and the device area at VIRTQ_USED_OFF in it.  x86 keeps
+ * stores in order and loads in order, so publishing needs only compiler
+ * barriers (release/acquire); the store-to-load cases of §2.7.10 ("write
+ * idx, then read the other side's event field") need a full fence.
+ */
+#include "kernel.h"
+#include "virtio/virtio.h"
+
+#define VIRTQ_USED_OFF	1024	/* device area in the second page */
+
+_Static_assert(sizeof(struct virtq_desc) == 16, "§2.7.5");
+_Static_assert(VIRTQ_MAX_SIZE * sizeof(struct virtq_desc) <= PAGE_SIZE,
+    "descriptor table fits a page");
+_Static_assert(4 + 2 * VIRTQ_MAX_SIZE + 2 <= VIRTQ_USED_OFF,
+    "driver area fits below the device area");
+_Static_assert(VIRTQ_USED_OFF + 4 + 8 * VIRTQ_MAX_SIZE + 2 <= PAGE_SIZE,
+    "device area fits the page");
+
+/* used_event: after the available ring (§2.7.6). */
+static inline uint16_t *
+used_event(struct virtq *vq)
+{
+	return &vq->avail->ring[vq->size];
+}
+
+/* avail_event: after the used ring (§2.7.8). */
+static inline uint16_t *
+avail_event(struct virtq *vq)
+{
+	return (uint16_t *)&vq->used->ring[vq->size];
+}
+
+/* vring_need_event of §2.7.10: has idx passed event since old? */
+static inline bool
+need_event(uint16_t event, uint16_t new_idx, uint16_t old)
+{
+	return (uint16_t)(new_idx - event - 1) < (uint16_t)(new_idx - old);
+}
+
+/*
+ * Allocate the rings (zeroed) and chain every descriptor on the free
+ * list.  0, -EINVAL (size 0, not a power of 2, or above VIRTQ_MAX_SIZE),
+ * -ENOMEM.  Thread context.
+ */
+int
+virtq_init(struct virtq *vq, uint16_t index, uint16_t size, bool event_idx)
+{
+	uintptr_t p0, p1;
+	uint16_t i;
+
+	memset(vq, 0, sizeof(*vq));
+	if (size == 0 || (size & (size - 1)) != 0 || size > VIRTQ_MAX_SIZE)
+		return -EINVAL;
+	p0 = page_alloc();
+	p1 = page_alloc();
+	vq->cookie = kzalloc(size * sizeof(void *));
+	if (p0 == 0 || p1 == 0 || vq->cookie == NULL) {
+		if (p0 != 0)
+			page_free(p0);
+		if (p1 != 0)
+			page_free(p1);
+		kfree(vq->cookie);
+		vq->cookie = NULL;
+		return -ENOMEM;
+	}
+	vq->pages[0] = (void *)p0;
+	vq->pages[1] = (void *)p1;
+	vq->index = index;
+	vq->size = size;
+	vq->event_idx = event_idx;
+	vq->desc = (struct virtq_desc *)p0;
+	vq->avail = (struct virtq_avail *)p1;
+	vq->used = (struct virtq_used *)(p1 + VIRTQ_USED_OFF);
+	for (i = 0; i < size; i++)
+		vq->desc[i].next = (uint16_t)(i + 1);
+	vq->free_head = 0;
+	vq->nfree = size;
+	return 0;
+}
+
+/* Free what virtq_init allocated; vq is zeroed. */
+void
+virtq_fini(struct virtq *vq)
+{
+	if (vq->pages[0] != NULL)
+		page_free((uintptr_t)vq->pages[0]);
+	if (vq->pages[1] != NULL)
+		page_free((uintptr_t)vq->pages[1]);
+	kfree(vq->cookie);
+	memset(vq, 0, sizeof(*vq));
+}
+
+/* See virtio.h. */
+int
+virtq_add(struct virtq *vq, const struct virtq_sg *sg, int nout, int nin,
+    void *cookie)
+{
+	int n = nout + nin, i;
+	uint16_t head, d = 0, prev = 0;
+
+	if (n <= 0 || nout < 0 || nin < 0 || cookie == NULL)
+		return -EINVAL;
+	if (n > vq->nfree)
+		return -ENOSPC;
+	head = vq->free_head;
+	for (i = 0; i < n; i++) {
+		d = i == 0 ? head : vq->desc[prev].next;
+		vq->desc[d].addr = sg[i].addr;
+		vq->desc[d].len = sg[i].len;
+		vq->desc[d].flags = (uint16_t)((i >= nout ? VIRTQ_DESC_F_WRITE :
+		    0) | (i + 1 < n ? VIRTQ_DESC_F_NEXT : 0));
+		prev = d;
+	}
+	/* The free list continues after the chain's last descriptor. */
+	vq->free_head = vq->desc[d].next;
+	vq->nfree = (uint16_t)(vq->nfree - n);
+	vq->cookie[head] = cookie;
+	vq->avail->ring[vq->avail_idx & (vq->size - 1)] = head;
+	vq->avail_idx++;
+	/* Descriptors and ring entry before the index (§2.7.13). */
+	__atomic_store_n(&vq->avail->idx, vq->avail_idx, __ATOMIC_RELEASE);
+	return 0;
+}
+
+/* See virtio.h. */
+bool
+virtq_kick_prepare(struct virtq *vq)
+{
+	uint16_t old = vq->kicked_idx, new_idx = vq->avail_idx;
+
+	if (old == new_idx)
+		return false;
+	vq->kicked_idx = new_idx;
+	/* Our idx store before the device's suppression field load. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (vq->event_idx)
+		return need_event(__atomic_load_n(avail_event(vq),
+		    __ATOMIC_RELAXED), new_idx, old);
+	return (__atomic_load_n(&vq->used->flags, __ATOMIC_RELAXED) &
+	    VIRTQ_USED_F_NO_NOTIFY) == 0;
+}
+
+/* See virtio.h. */
+bool
+virtq_pending(const struct virtq *vq)
+{
+	return __atomic_load_n(&vq->used->idx, __ATOMIC_ACQUIRE) !=
+	    vq->last_used;
+}
+
+/* See virtio.h.  A corrupt id from the device panics: it is ours to trust. */
+void *
+virtq_get(struct virtq *vq, uint32_t *len)
+{
+	struct virtq_used_elem *e;
+	uint16_t head, d, n = 1;
+	void *cookie;
+
+	if (!virtq_pending(vq))
+		return NULL;
+	e = &vq->used->ring[vq->last_used & (vq->size - 1)];
+	head = (uint16_t)e->id;
+	if (e->id >= vq->size || vq->cookie[head] == NULL)
+		panic("virtq %u: device used descriptor %u, not ours",
+		    vq->index, e->id);
+	if (len != NULL)
+		*len = e->len;
+	vq->last_used++;
+	cookie = vq->cookie[head];
+	vq->cookie[head] = NULL;
+	for (d = head; vq->desc[d].flags & VIRTQ_DESC_F_NEXT; n++)
+		d = vq->desc[d].next;
+	vq->desc[d].next = vq->free_head;
+	vq->free_head = head;
+	vq->nfree = (uint16_t)(vq->nfree + n);
+	return cookie;
+}
+
+/*
+ * See virtio.h.  With EVENT_IDX the flags must stay 0 (§2.7.10), so
+ * used_event is set one behind what we have reaped: the device only
+ * interrupts when its index crosses it, which it already has.
+ */
+void
+virtq_disable_intr(struct virtq *vq)
+{
+	if (vq->event_idx)
+		__atomic_store_n(used_event(vq), (uint16_t)(vq->last_used - 1),
+		    __ATOMIC_RELAXED);
+	else
+		__atomic_store_n(&vq->avail->flags, VIRTQ_AVAIL_F_NO_INTERRUPT,
+		    __ATOMIC_RELAXED);
+}
+
+/* See virtio.h. */
+bool
+virtq_enable_intr(struct virtq *vq)
+{
+	if (vq->event_idx)
+		__atomic_store_n(used_event(vq), vq->last_used,
+		    __ATOMIC_RELAXED);
+	else
+		__atomic_store_n(&vq->avail->flags, 0, __ATOMIC_RELAXED);
+	/* The store above before the load of used->idx (§2.7.10). */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	return !virtq_pending(vq);
+}
