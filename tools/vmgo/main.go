@@ -43,8 +43,10 @@ func vmgoMain(argv []string) int {
 		return exitHost
 	}
 	switch argv[0] {
-	case "run", "exec":
+	case "run":
 		return cmdRun(argv[0], argv[1:])
+	case "exec":
+		return cmdExec(argv[1:])
 	case "env":
 		return cmdEnv(argv[1:])
 	case "help", "-h", "-help", "--help":

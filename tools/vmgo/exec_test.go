@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: ISC
+
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestIsTestRun(t *testing.T) {
+	cases := []struct {
+		image string
+		args  []string
+		want  bool
+	}{
+		{"/tmp/go-build1/b001/strings.test", nil, true},
+		{"/tmp/go-build1/b001/exe/hello", []string{"a", "b"}, false},
+		{"/tmp/x/prog", []string{"-test.v=true"}, true},
+		{"app.img", nil, false},
+	}
+	for _, c := range cases {
+		if got := isTestRun(c.image, c.args); got != c.want {
+			t.Errorf("isTestRun(%q, %q) = %v, want %v", c.image, c.args, got, c.want)
+		}
+	}
+}
+
+func TestTestTimeout(t *testing.T) {
+	cases := []struct {
+		args []string
+		want time.Duration
+	}{
+		{[]string{"-test.paniconexit0", "-test.timeout=10m0s", "-test.v=true"}, 10 * time.Minute},
+		{[]string{"-test.timeout", "90s"}, 90 * time.Second},
+		{[]string{"--test.timeout=1h"}, time.Hour},
+		{[]string{"-test.timeout=0s"}, 0},
+		{[]string{"-test.timeout=1m", "-test.timeout=2m"}, 2 * time.Minute},
+		{[]string{"-test.timeoutx=1m", "timeout=3s"}, 0},
+		{[]string{"-test.timeout=bogus"}, 0},
+		{nil, 0},
+	}
+	for _, c := range cases {
+		if got := testTimeout(c.args); got != c.want {
+			t.Errorf("testTimeout(%q) = %v, want %v", c.args, got, c.want)
+		}
+	}
+}
+
+func TestExecArgv(t *testing.T) {
+	got, err := execArgv(" -m 2G  -smp 2 -qemu-arg 'a b' \"c\"")
+	want := []string{"-m", "2G", "-smp", "2", "-qemu-arg", "a b", "c"}
+	if err != nil || !reflect.DeepEqual(got, want) {
+		t.Errorf("execArgv = %q, %v; want %q", got, err, want)
+	}
+	if _, err := execArgv("-qemu-arg 'x"); err == nil {
+		t.Errorf("execArgv of an unterminated quote: no error")
+	}
+	if got, _ := execArgv(""); len(got) != 0 {
+		t.Errorf("execArgv(\"\") = %q", got)
+	}
+}
+
+func TestPackageFiles(t *testing.T) {
+	dir := t.TempDir()
+	for _, f := range []string{"a.go", "a_test.go", "testdata/x/y.txt", "sub/b.go"} {
+		p := filepath.Join(dir, f)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(f), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Symlink("a.go", filepath.Join(dir, "link.go")); err != nil {
+		t.Fatal(err)
+	}
+	got, err := packageFiles(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for _, f := range []string{"a.go", "a_test.go", "link.go", "testdata"} {
+		p := filepath.Join(dir, f)
+		want = append(want, p+":"+p)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("packageFiles = %q, want %q (no sub/)", got, want)
+	}
+	if _, err := packageFiles(filepath.Join(dir, "missing")); err == nil {
+		t.Errorf("packageFiles of a missing directory: no error")
+	}
+}
+
+func TestPlanExec(t *testing.T) {
+	t.Setenv("GODEBUG", "x=1")
+	t.Setenv("VMGO_EXEC_ENV", "VMGO_TEST_A, ,VMGO_TEST_B")
+	t.Setenv("VMGO_TEST_A", "a b")
+	os.Unsetenv("VMGO_TEST_B")
+
+	// go run: no files, no working directory, raw output off a terminal.
+	p, err := planExec(runOptions{}, "/tmp/b001/exe/hello", []string{"x"}, "/home/u/m", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"vmgo.onlcr=0", "GODEBUG=x=1", "VMGO_TEST_A=a b"}
+	if p.image != "/tmp/b001/exe/hello" || !reflect.DeepEqual(p.words, want) || len(p.opts) != 0 || p.temp != "" {
+		t.Errorf("go run plan = %+v, want words %q and nothing else", p, want)
+	}
+	// On a terminal the console keeps its CR LF.
+	p, _ = planExec(runOptions{}, "/tmp/b001/exe/hello", nil, "/", true)
+	for _, w := range p.words {
+		if strings.HasPrefix(w, "vmgo.onlcr") {
+			t.Errorf("terminal plan has %q", w)
+		}
+	}
+	// A test binary in a directory with nothing to embed: cwd, timeout.
+	empty := t.TempDir()
+	p, err = planExec(runOptions{}, "/tmp/b001/pkg.test", []string{"-test.timeout=1m"}, empty, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(p.opts, []string{"-timeout=1m30s"}) {
+		t.Errorf("opts = %q, want -timeout=1m30s", p.opts)
+	}
+	if !contains(p.words, "vmgo.cwd="+empty) || !contains(p.words, "PWD="+empty) || p.temp != "" {
+		t.Errorf("plan = %+v, want vmgo.cwd and PWD of %s and no copy", p, empty)
+	}
+	// An explicit -timeout wins over -test.timeout.
+	p, _ = planExec(runOptions{timeout: time.Second}, "/tmp/b001/pkg.test", []string{"-test.timeout=1m"}, empty, false)
+	if len(p.opts) != 0 {
+		t.Errorf("opts = %q with -timeout given", p.opts)
+	}
+}
+
+func contains(l []string, s string) bool {
+	for _, x := range l {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
