@@ -40,9 +40,23 @@ KASFLAGS	:= $(filter-out -std=c11,$(KCFLAGS)) -D__ASSEMBLER__
 
 # Sources: every .c/.S below these folders is part of the image.
 KSRCS		:= $(sort $(wildcard boot/*.c boot/*.S runtime/*.c runtime/*.S \
-		   runtime/x86_64/*.c runtime/x86_64/*.S runtime/mm/*.c \
-		   runtime/libc/*.c fs/*.c net/*.c))
+		   runtime/x86_64/*.c runtime/x86_64/*.S runtime/mm/*.c runtime/virtio/*.c \
+		   runtime/libc/*.c fs/*.c net/*.c net/port/*.c))
 KOBJS		:= $(patsubst %,$(O)/%.o,$(basename $(KSRCS)))
+
+# lwIP, from the source tools/setup unpacked (never patched, never
+# committed), listed by lwIP's own Filelists.mk: the core, IPv4, IPv6 and
+# Ethernet; not its sequential or socket APIs (net/ has its own).  Built
+# with the image's code-generation flags and net/port's configuration;
+# lwIP's sources get the warnings they pass cleanly, not ours.
+LWIPDIR		:= $(O)/third_party/lwip/src
+-include $(LWIPDIR)/Filelists.mk
+LWIP_SRCS	:= $(COREFILES) $(CORE4FILES) $(CORE6FILES) \
+		   $(LWIPDIR)/netif/ethernet.c
+LWIP_OBJS	:= $(patsubst $(LWIPDIR)/%.c,$(O)/lwip/%.o,$(LWIP_SRCS))
+LWIP_INC	:= -Inet/port -I$(LWIPDIR)/include
+LWIP_CFLAGS	:= $(filter-out -W%,$(KCFLAGS)) $(LWIP_INC) -Wall -Werror
+NET_OBJS	:= $(filter $(O)/net/%,$(KOBJS))
 
 LIBDIR		:= $(O)/lib/vmgo
 BINDIR		:= $(O)/bin
@@ -57,6 +71,18 @@ $(O)/%.o: %.c
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(KCFLAGS) -c $< -o $@
 
+$(NET_OBJS): KCFLAGS += $(LWIP_INC)
+$(NET_OBJS) $(LWIP_OBJS): | lwip-src
+$(O)/lwip/%.o: $(LWIPDIR)/%.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      lwip/$*.c")
+	$(Q)$(CC) $(LWIP_CFLAGS) -c $< -o $@
+
+# lwIP's source is there, or say how to get it.
+lwip-src:
+	@test -f $(LWIPDIR)/core/tcp.c || { echo "vmgo: lwIP source not" \
+	    "found in $(LWIPDIR): run make setup" >&2; exit 1; }
+
 $(O)/%.o: %.S
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  AS      $<")
@@ -64,10 +90,10 @@ $(O)/%.o: %.S
 
 # The runtime as one relocatable object.  Only the libc ABI and the boot
 # entry points stay global, so user cgo code cannot collide with internals.
-$(LIBDIR)/vmgo.o: $(KOBJS) runtime/exports.txt
+$(LIBDIR)/vmgo.o: $(KOBJS) $(LWIP_OBJS) runtime/exports.txt | lwip-src
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(LD) -r -o $@.tmp $(KOBJS)
+	$(Q)$(LD) -r -o $@.tmp $(KOBJS) $(LWIP_OBJS)
 	$(Q)$(OBJCOPY) --keep-global-symbols=runtime/exports.txt $@.tmp $@
 	$(Q)rm -f $@.tmp
 
@@ -146,10 +172,10 @@ install: all
 	cp -r $(LIBDIR)/. $(DESTDIR)$(PREFIX)/lib/vmgo/
 
 clean:
-	rm -rf $(O)/bin $(O)/lib $(O)/boot $(O)/runtime $(O)/fs $(O)/net $(O)/tests $(O)/*.img
+	rm -rf $(O)/bin $(O)/lib $(O)/boot $(O)/runtime $(O)/fs $(O)/net $(O)/lwip $(O)/tests $(O)/*.img
 
 distclean:
 	rm -rf $(O)
 
-.PHONY: all setup run test unit fuzz install clean distclean
--include $(KOBJS:.o=.d)
+.PHONY: all setup run test unit fuzz install clean distclean lwip-src
+-include $(KOBJS:.o=.d) $(LWIP_OBJS:.o=.d)

@@ -10,6 +10,7 @@
 #include <vmgo/bootinfo.h>
 
 #include "kernel.h"
+#include "../net/net.h"
 
 #define GO_MAIN_STACK	(1024 * 1024)	/* ABI doc §1.1: m0 needs >= 256 KiB */
 #define EXIT_USAGE	2		/* bad command line, as Go's flag errors */
@@ -139,6 +140,7 @@ kmain(struct bootinfo *bi)
 	fd_init();			/* fds 0-2 on the console */
 	rofs_init();			/* the file table at "/" */
 	vfs_init(cmd);			/* /tmp, the working directory */
+	net_init(cmd);			/* lwIP, NICs, addresses, its thread */
 	boot_report(bi, cmd);		/* only with vmgo.verbose=1 */
 	probe_exit(cmd);		/* only with vmgo.probe=1 */
 	debug_init(cmd);		/* vmgo.crashtest, vmgo.protcheck */
