@@ -17,6 +17,7 @@
  * scheduler is set up, one at a time, in MADT order (cpus[i].id == i).
  */
 #include "kernel.h"
+#include "x86_64/dev.h"
 
 /* ICR low word, SDM vol 3A §10.6.1 Figure 10-12. */
 #define ICR_FIXED	0x000
@@ -130,6 +131,61 @@ madt_cpus(uint32_t *ids, int max)
 			return madt_parse(t, ids, max);
 	}
 	return 0;
+}
+
+/*
+ * The ACPI table with signature sig, found as madt_cpus finds the MADT
+ * (x86_64/dev.h: for the device drivers).  NULL if absent.  Any context.
+ */
+const uint8_t *
+acpi_table(const char *sig)
+{
+	const uint8_t *rsdp, *sdt, *t;
+	uint64_t a;
+	uint32_t len;
+	int xsdt, i, n;
+
+	if (boot_info == NULL || boot_info->rsdp == 0)
+		return NULL;
+	rsdp = (const uint8_t *)(uintptr_t)boot_info->rsdp;
+	xsdt = rsdp[15] >= 2 && rd64(rsdp + 24) != 0 &&
+	    rd64(rsdp + 24) < 0x100000000ULL;
+	a = xsdt ? rd64(rsdp + 24) : rd32(rsdp + 16);
+	if (a == 0)
+		return NULL;
+	sdt = (const uint8_t *)(uintptr_t)a;
+	len = rd32(sdt + 4);
+	n = len > 36 ? (int)((len - 36) / (xsdt ? 8 : 4)) : 0;
+	for (i = 0; i < n; i++) {
+		a = xsdt ? rd64(sdt + 36 + 8 * i) : rd32(sdt + 36 + 4 * i);
+		if (a == 0 || a >= 0x100000000ULL)
+			continue;
+		t = (const uint8_t *)(uintptr_t)a;
+		if (memcmp(t, sig, 4) == 0)
+			return t;
+	}
+	return NULL;
+}
+
+/*
+ * The DSDT: the FADT's X_DSDT (offset 140, ACPI 6.5 §5.2.9 Table 5.9)
+ * when present and below 4 GiB, else its DSDT (offset 40).  NULL if none.
+ */
+const uint8_t *
+acpi_dsdt(void)
+{
+	const uint8_t *f = acpi_table("FACP");
+	uint64_t a = 0;
+
+	if (f == NULL)
+		return NULL;
+	if (rd32(f + 4) >= 148)
+		a = rd64(f + 140);
+	if (a == 0 || a >= 0x100000000ULL)
+		a = rd32(f + 40);
+	if (a == 0)
+		return NULL;
+	return (const uint8_t *)(uintptr_t)a;
 }
 
 static void
