@@ -26,12 +26,17 @@
 #define ARGV0_DEFAULT	"app"
 #define VMGO_PREFIX	"vmgo."
 #define VMGO_PREFIX_LEN	5
+/* Linux's virtio-mmio device words (virtio_mmio.c reads them from the raw
+ * line); before "--" they are neither environment nor arguments. */
+#define DEVICE_KEY	"virtio_mmio.device="
+#define DEVICE_KEY_LEN	19
+#define HEAD_LEN	DEVICE_KEY_LEN
 
 /* What next_word() learnt about one word. */
 struct word {
 	size_t	len;		/* decoded length */
 	long	eq;		/* index of the first '=', or -1 */
-	char	head[VMGO_PREFIX_LEN + 1];	/* first decoded bytes */
+	char	head[HEAD_LEN + 1];	/* first decoded bytes */
 };
 
 static bool
@@ -86,7 +91,7 @@ next_word(const char **pp, char *dst, struct word *w, const char **err)
 		}
 		if (c == '=' && w->eq < 0)
 			w->eq = (long)w->len;
-		if (w->len < VMGO_PREFIX_LEN)
+		if (w->len < HEAD_LEN)
 			w->head[w->len] = c;
 		if (dst != NULL)
 			dst[w->len] = c;
@@ -107,6 +112,13 @@ is_vmgo_key(const struct word *w)
 {
 	return w->eq > VMGO_PREFIX_LEN - 1 &&
 	    memcmp(w->head, VMGO_PREFIX, VMGO_PREFIX_LEN) == 0;
+}
+
+static bool
+is_device_key(const struct word *w)
+{
+	return w->eq == DEVICE_KEY_LEN - 1 &&
+	    memcmp(w->head, DEVICE_KEY, DEVICE_KEY_LEN) == 0;
 }
 
 /* Add "KEY=VALUE" s to list[0..*n), replacing an entry with the same key. */
@@ -155,6 +167,8 @@ cmdline_parse(const char *line, struct cmdline *out,
 			nargs++;
 		} else if (is_separator(&w)) {
 			after = true;
+		} else if (is_device_key(&w)) {
+			continue;
 		} else if (w.eq == 0) {
 			*errmsg = "empty variable name (a word starts with '=')";
 			return -EINVAL;
@@ -200,6 +214,8 @@ cmdline_parse(const char *line, struct cmdline *out,
 			argv[ai++] = s;
 		} else if (is_separator(&w)) {
 			after = true;
+		} else if (is_device_key(&w)) {
+			continue;	/* s is reused for the next word */
 		} else if (is_vmgo_key(&w)) {
 			add_setting(vmgo, &vmgoc, s);
 		} else if (w.eq > 0) {

@@ -165,6 +165,9 @@ int	enosys(const char *name);
 /* Fill buf with n unpredictable bytes.  Never blocks; always 0.  Any
  * context except NMI. */
 int	entropy_fill(void *buf, size_t n);
+/* Mix n bytes from an entropy source (virtio-rng) into the pool the
+ * fallback generator draws from.  Any context except NMI. */
+void	entropy_add(const void *buf, size_t n);
 
 /* libc/signal.c: dispositions, masks, alternate stacks, pending sets */
 /*

@@ -196,6 +196,36 @@ jitter_fill(unsigned char *buf, size_t n)
 	memset(key, 0, sizeof(key));
 }
 
+/*
+ * Mix n bytes from an outside source (virtio-rng, vrng.c) into
+ * jitter_key: XORed into a ChaCha state with the key, permuted, folded
+ * back.  Any context except NMI.
+ */
+void
+entropy_add(const void *buf, size_t n)
+{
+	const unsigned char *p = buf;
+	uint32_t st[16];
+	uint64_t f;
+	size_t k;
+	int i;
+
+	f = spin_lock_irqsave(&jitter_lock);
+	while (n > 0) {
+		memcpy(st, jitter_key, sizeof(jitter_key));
+		memset(st + 8, 0, sizeof(st) / 2);
+		k = MIN(n, sizeof(st) / 2);
+		memcpy(st + 8, p, k);
+		chacha_permute(st);
+		for (i = 0; i < 8; i++)
+			jitter_key[i] ^= st[i] ^ st[i + 8];
+		p += k;
+		n -= k;
+	}
+	memset(st, 0, sizeof(st));
+	spin_unlock_irqrestore(&jitter_lock, f);
+}
+
 static void
 warn_once(int *done, const char *msg)
 {

@@ -231,6 +231,25 @@ TEST(not_vmgo_prefix)
 	done();
 }
 
+TEST(virtio_mmio_device_words)
+{
+	struct cmdline c;
+	const char *err;
+
+	/* Before "--" they are dropped (runtime/virtio/virtio_mmio.c reads
+	 * the raw line); after it they are arguments like any word. */
+	EXPECT_EQ(parse("A=1 virtio_mmio.device=512@0xfeb00e00:12 x "
+	    "virtio_mmio.devicex=1 -- virtio_mmio.device=1@2:3", &c, &err), 0);
+	EXPECT_EQ(c.envc, 2);
+	EXPECT(strcmp(c.envp[0], "A=1") == 0);
+	EXPECT(strcmp(c.envp[1], "virtio_mmio.devicex=1") == 0);
+	EXPECT_EQ(c.argc, 3);
+	EXPECT(strcmp(c.argv[1], "x") == 0);
+	EXPECT(strcmp(c.argv[2], "virtio_mmio.device=1@2:3") == 0);
+	EXPECT(contiguous(&c));
+	done();
+}
+
 TEST(long_lines)
 {
 	struct cmdline c;
