@@ -17,6 +17,7 @@
 #define BOOT_MAPPED_TOP	0x100000000ULL	/* end of the boot identity map */
 
 static struct bootinfo bi;
+uint64_t boot_entry_tsc;	/* vmgo.boottime=1 reports it (runtime/main.c) */
 
 /*
  * A pointer to physical address pa.  The empty asm hides the constant from
@@ -196,6 +197,7 @@ from_pvh(uint32_t info)
 void
 boot_main(uint32_t magic, uint32_t info)
 {
+	boot_entry_tsc = rdtsc();
 	switch (magic) {
 	case MB_BOOT_MAGIC:
 		from_multiboot(info);
