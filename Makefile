@@ -5,6 +5,7 @@
 #   make test      set up if needed, host unit tests and guest tests
 #   make           build the runtime and tools into $(O)
 #   make fuzz      fuzz the file table checker for FUZZ_TIME (300) seconds
+#   make bench     vmgo against a Linux guest: docs/benchmarks.md (not a test)
 #   make install PREFIX=/usr/local
 #   make setup     install packages and fetch lwIP (tools/setup)
 #
@@ -162,6 +163,13 @@ FUZZ_TIME	?= 300
 fuzz: all
 	$(Q)O=$(O) FUZZ_TIME=$(FUZZ_TIME) tests/fuzz/run
 
+# Benchmarks against a Linux VM running the same program (tests/bench/bench;
+# docs/benchmarks.md).  Never part of make test, which runs only the smoke
+# mode (tests/bench/run).  BENCH_LOAD describes other load for the report.
+bench: $(SETUP_STAMP)
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)O=$(O) tests/bench/bench
+
 # Host unit tests only (no QEMU).
 unit: $(SETUP_STAMP)
 	$(Q)O=$(O) tests/run unit
@@ -177,5 +185,5 @@ clean:
 distclean:
 	rm -rf $(O)
 
-.PHONY: all setup run test unit fuzz install clean distclean lwip-src
+.PHONY: all setup run test unit fuzz bench install clean distclean lwip-src
 -include $(KOBJS:.o=.d) $(LWIP_OBJS:.o=.d)

@@ -1,0 +1,3 @@
+module vmgo.dev/bench
+
+go 1.21
