@@ -129,6 +129,10 @@ func cmdEnv(argv []string) int {
 			add("VMGO_QEMU_VERSION", q.version)
 		}
 		add("VMGO_MICROVM", strconv.FormatBool(q.hasMachine("microvm")))
+		// vmgo run and vmgo exec share the default network (net.go);
+		// it needs a QEMU built with user networking (libslirp).
+		add("VMGO_NET", "user")
+		add("VMGO_NET_USER", strconv.FormatBool(q.hasNetdev("user")))
 		want := os.Getenv("VMGO_ACCEL")
 		if want == "" {
 			want = "auto"

@@ -90,7 +90,7 @@ func testTimeout(args []string) time.Duration {
 // packageFiles lists what go test's working directory (the package's
 // source directory) contributes to the guest: its regular files and
 // symlinks (sources that tests read, such as go/* parsing themselves) and
-// its testdata tree, each mapped to the same absolute path.  Other
+// its testdata tree (host paths; see guestPath for where they go).  Other
 // subdirectories are other packages and stay out.
 func packageFiles(dir string) ([]string, error) {
 	ents, err := os.ReadDir(dir)
@@ -106,7 +106,7 @@ func packageFiles(dir string) ([]string, error) {
 		default:
 			continue
 		}
-		maps = append(maps, p+":"+p)
+		maps = append(maps, p)
 	}
 	sort.Strings(maps)
 	return maps, nil
@@ -144,7 +144,11 @@ func planExec(o runOptions, image string, args []string, cwd string, tty bool) (
 	if err != nil {
 		return p, fmt.Errorf("reading the package directory: %v", err)
 	}
-	p.words = append(p.words, "vmgo.cwd="+cwd, "PWD="+cwd)
+	gcwd := guestPath(cwd)
+	for i, src := range maps {
+		maps[i] = src + ":" + guestPath(src)
+	}
+	p.words = append(p.words, "vmgo.cwd="+gcwd, "PWD="+gcwd)
 	if len(maps) == 0 {
 		return p, nil
 	}
@@ -168,6 +172,21 @@ func planExec(o runOptions, image string, args []string, cwd string, tty bool) (
 	}
 	p.image = out
 	return p, nil
+}
+
+// shadowedRoot is where vmgo exec puts host paths that the guest's own
+// mounts would hide: /tmp (tmpfs, empty at boot) and /dev.
+const shadowedRoot = "/vmgo-host"
+
+// guestPath is where host path p appears in the guest: the same path,
+// except below /tmp and /dev, which move below shadowedRoot.
+func guestPath(p string) string {
+	for _, m := range []string{"/tmp", "/dev"} {
+		if p == m || strings.HasPrefix(p, m+"/") {
+			return shadowedRoot + p
+		}
+	}
+	return p
 }
 
 // execEnv is execEnvVars plus the names in $VMGO_EXEC_ENV.
@@ -244,6 +263,7 @@ func cmdExec(argv []string) int {
 		}
 	}()
 
+	quitStops = true // boot's SIGQUIT handling: thread dump, then stop (hangkey.go)
 	run := append(append([]string{}, opts...), p.opts...)
 	run = append(run, p.image)
 	run = append(run, p.words...)

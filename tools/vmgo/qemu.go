@@ -57,6 +57,21 @@ func (q *qemu) hasMachine(m string) bool {
 	return false
 }
 
+// hasNetdev says whether this QEMU has network backend b (-netdev help):
+// "user" is missing from QEMUs built without libslirp.
+func (q *qemu) hasNetdev(b string) bool {
+	out, err := exec.Command(q.path, "-netdev", "help").Output()
+	if err != nil {
+		return false
+	}
+	for _, line := range strings.Split(string(out), "\n") {
+		if strings.TrimSpace(line) == b {
+			return true
+		}
+	}
+	return false
+}
+
 // runConfig is everything that shapes one QEMU run.
 type runConfig struct {
 	machine  string // pc, q35 or microvm
@@ -67,6 +82,8 @@ type runConfig struct {
 	cmdline  string
 	debugcon string // file the isa-debugcon writes to
 	gdbPort  int    // > 0: gdb stub on 127.0.0.1:gdbPort, CPU stopped at reset
+	net      netConfig
+	qmp      string // path of a QMP socket QEMU creates ("" none): the hang key
 	extra    []string
 }
 
@@ -89,7 +106,8 @@ func escapeOpt(s string) string {
 // qemuArgs is the QEMU command line (without the program name).  The
 // console is COM1 on vmgo's own stdin/stdout (the terminal stays usable:
 // signal=on keeps Ctrl-C a signal); -nodefaults leaves out the default
-// NIC, VGA, monitor and drives; -no-reboot turns a guest reset or triple
+// NIC, VGA, monitor and drives (vmgo adds its own NIC, see netArgs, and a
+// virtio-rng); -no-reboot turns a guest reset or triple
 // fault into QEMU's exit.
 func qemuArgs(c runConfig) []string {
 	machine := c.machine
@@ -113,6 +131,11 @@ func qemuArgs(c runConfig) []string {
 		"-serial", "chardev:vmgo-console",
 	}
 	args = append(args, debugDevices(c.debugcon)...)
+	args = append(args, netArgs(c.net, c.machine)...)
+	args = append(args, rngArgs(c.machine)...)
+	if c.qmp != "" {
+		args = append(args, "-qmp", "unix:"+escapeOpt(c.qmp)+",server=on,wait=off")
+	}
 	args = append(args, "-kernel", c.image, "-append", c.cmdline)
 	if c.gdbPort > 0 {
 		args = append(args, "-gdb", fmt.Sprintf("tcp:127.0.0.1:%d", c.gdbPort), "-S")

@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -58,6 +59,9 @@ type runOptions struct {
 	gdbPort  int
 	verbose  bool
 	dryRun   bool
+	netMode  string   // -net: "" (user), user, none, tap:NAME
+	ports    listFlag // -p, repeatable
+	net      netConfig
 }
 
 var memRE = regexp.MustCompile(`^[0-9]+[KMGTkmgt]?$`)
@@ -84,6 +88,8 @@ func parseRun(name string, argv []string, stderr io.Writer) (o runOptions, image
 	fs.Var(&o.qemuArgs, "qemu-arg", "one extra QEMU argument (repeatable: -qemu-arg -s -qemu-arg -S)")
 	fs.StringVar(&o.debugcon, "debugcon", "", "keep the debug console output (isa-debugcon, port 0xe9) in this file")
 	fs.IntVar(&o.gdbPort, "gdb", 0, "start QEMU's gdb stub on 127.0.0.1:PORT and wait for a debugger before the first instruction")
+	fs.StringVar(&o.netMode, "net", "", "network: user (QEMU user networking, the default), none, or tap:NAME (an existing tap device)")
+	fs.Var(&o.ports, "p", "forward a host port to the guest, [HOSTADDR:]HOSTPORT:GUESTPORT[/tcp|/udp]\n(repeatable; HOSTADDR defaults to 127.0.0.1; user networking only)")
 	fs.BoolVar(&o.verbose, "v", false, "print the QEMU command line")
 	fs.BoolVar(&o.dryRun, "n", false, "print the QEMU command line and exit without running it")
 	if err = fs.Parse(argv); err != nil {
@@ -109,6 +115,9 @@ func parseRun(name string, argv []string, stderr io.Writer) (o runOptions, image
 	}
 	if o.gdbPort < 0 || o.gdbPort > 65535 {
 		err = fmt.Errorf("-gdb %d: give a TCP port, e.g. -gdb 1234", o.gdbPort)
+		return
+	}
+	if o.net, err = parseNet(o.netMode, o.ports); err != nil {
 		return
 	}
 	rest := fs.Args()
@@ -193,6 +202,11 @@ func cmdRun(name string, argv []string) int {
 	if errors.Is(err, flag.ErrHelp) {
 		return 0
 	}
+	var ue *usageError
+	if errors.As(err, &ue) {
+		fail("%v", err)
+		return exitUsage
+	}
 	if err != nil {
 		return fail("%v", err)
 	}
@@ -228,13 +242,21 @@ func cmdRun(name string, argv []string) int {
 		dbg = f.Name()
 		defer os.Remove(dbg)
 	}
+	// QEMU's QMP socket, through which the hang key sends an NMI.
+	qmpDir, err := os.MkdirTemp("", "vmgo-qmp-*")
+	if err != nil {
+		return fail("%v", err)
+	}
+	defer os.RemoveAll(qmpDir)
+	qmpPath := filepath.Join(qmpDir, "qmp.sock")
 	qargs := qemuArgs(runConfig{
 		machine: o.machine, mem: o.mem, smp: o.smp, accel: ac.accel,
 		image: image, cmdline: line, debugcon: dbg, gdbPort: o.gdbPort,
-		extra: o.qemuArgs,
+		net: o.net, qmp: qmpPath, extra: o.qemuArgs,
 	})
 	if o.verbose || o.dryRun {
 		fmt.Fprintf(os.Stderr, "vmgo: accelerator %s: %s\n", ac.accel, ac.reason)
+		fmt.Fprintf(os.Stderr, "vmgo: network %s\n", o.net)
 		fmt.Fprintf(os.Stderr, "vmgo: %s\n", shellQuote(append([]string{q.path}, qargs...)))
 	}
 	if o.dryRun {
@@ -245,11 +267,16 @@ func cmdRun(name string, argv []string) int {
 			"  gdb %s -ex 'target remote 127.0.0.1:%d' -ex 'break main.main' -ex continue\n",
 			o.gdbPort, shellQuote([]string{image}), o.gdbPort)
 	}
-	return boot(q.path, qargs, dbg, o.timeout)
+	return boot(q.path, qargs, dbg, qmpPath, o.timeout)
 }
 
 // boot runs QEMU to the end and maps how it ended to an exit status.
-func boot(qemuPath string, qargs []string, debugcon string, timeout time.Duration) int {
+// SIGQUIT is the hang key: with qmp set, the first one asks the guest for
+// a thread dump (an NMI through QMP), a second within hangKeyRepeat stops
+// QEMU.  QEMU itself is started with SIGQUIT ignored, so Ctrl-\ on the
+// terminal, which signals the whole foreground process group, does not
+// kill it.
+func boot(qemuPath string, qargs []string, debugcon, qmp string, timeout time.Duration) int {
 	cmd := exec.Command(qemuPath, qargs...)
 	stdin, err := consoleInput(os.Stdin, debugcon)
 	if err != nil {
@@ -266,7 +293,15 @@ func boot(qemuPath string, qargs []string, debugcon string, timeout time.Duratio
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
 	defer signal.Stop(sigs)
 
-	if err := cmd.Start(); err != nil {
+	// An ignored signal stays ignored across fork and exec (only caught
+	// ones are reset), so QEMU inherits SIG_IGN for SIGQUIT; vmgo catches
+	// it again once QEMU is started.
+	signal.Ignore(syscall.SIGQUIT)
+	err = cmd.Start()
+	quits := make(chan os.Signal, 4)
+	signal.Notify(quits, syscall.SIGQUIT)
+	defer signal.Stop(quits)
+	if err != nil {
 		return fail("cannot start %s: %v", qemuPath, err)
 	}
 	if stdin != os.Stdin {
@@ -282,6 +317,7 @@ func boot(qemuPath string, qargs []string, debugcon string, timeout time.Duratio
 		timer = t.C
 	}
 	var interrupted os.Signal
+	var lastQuit time.Time
 	timedOut := false
 	var werr error
 wait:
@@ -292,6 +328,33 @@ wait:
 		case s := <-sigs:
 			interrupted = s
 			cmd.Process.Signal(s)
+		case s := <-quits:
+			if qmp == "" || time.Since(lastQuit) < hangKeyRepeat {
+				interrupted = s
+				werr = stop(cmd, done)
+				break wait
+			}
+			lastQuit = time.Now()
+			nmiErr := qmpNMI(qmp)
+			switch {
+			case nmiErr != nil:
+				fmt.Fprintf(os.Stderr, "\nvmgo: hang key: no thread dump: %v\n", nmiErr)
+			case quitStops:
+				fmt.Fprintf(os.Stderr, "\nvmgo: SIGQUIT: NMI sent, the guest prints its threads; stopping the VM in %v\n", hangKeyRepeat)
+			default:
+				fmt.Fprintf(os.Stderr, "\nvmgo: hang key: NMI sent, the guest prints its threads "+
+					"(Ctrl-\\ again within %v stops it)\n", hangKeyRepeat)
+			}
+			if quitStops {
+				select {
+				case werr = <-done:
+					break wait
+				case <-time.After(hangKeyRepeat):
+				}
+				interrupted = s
+				werr = stop(cmd, done)
+				break wait
+			}
 		case <-timer:
 			timedOut = true
 			werr = stop(cmd, done)
@@ -335,6 +398,7 @@ func sigName(s os.Signal) string {
 		syscall.SIGINT: "SIGINT", syscall.SIGTERM: "SIGTERM",
 		syscall.SIGHUP: "SIGHUP", syscall.SIGKILL: "SIGKILL",
 		syscall.SIGSEGV: "SIGSEGV", syscall.SIGABRT: "SIGABRT",
+		syscall.SIGQUIT: "SIGQUIT",
 	}
 	if ss, ok := s.(syscall.Signal); ok {
 		if n, ok := names[ss]; ok {
