@@ -39,5 +39,15 @@ int	rofs_entry_stat(uint32_t i, char *path, struct stat *st);
 void	etc_init(void);
 /* The contents and length of the boot-time file at abspath, or NULL. */
 const char *etc_file(const char *abspath, size_t *len);
+/*
+ * Replace the text of /etc/resolv.conf or /etc/hosts (networking, as its
+ * configuration changes), dated mtime (ns since 1970) unless the text is
+ * unchanged.  0, -ENOENT (not such a file), -ENOMEM.  Callers serialise
+ * (net core lock); readers need no lock.  Thread context.
+ */
+int	etc_set(const char *abspath, const char *text, size_t len,
+	    int64_t mtime);
+/* When etc_set last changed abspath (ns since 1970), or 0.  Any context. */
+int64_t	etc_file_mtime(const char *abspath);
 
 #endif

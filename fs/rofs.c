@@ -143,6 +143,16 @@ rofs_stat_entry(uint32_t i, struct stat *st)
 	st->st_nlink = rofs_type(i) == ROFS_S_IFDIR ? 2 : 1;
 	st->st_mtim.tv_sec = e->mtime_sec;
 	st->st_mtim.tv_nsec = e->mtime_nsec;
+	if (e->flags & ROFS_F_BOOT) {	/* rewritten at run time (etc.c)? */
+		char path[VFS_PATH_MAX];
+		int64_t t;
+
+		rofs_path(i, path);
+		if ((t = etc_file_mtime(path)) > 0) {
+			st->st_mtim.tv_sec = t / 1000000000;
+			st->st_mtim.tv_nsec = t % 1000000000;
+		}
+	}
 	st->st_atim = st->st_mtim;
 	st->st_ctim = st->st_mtim;
 	st->__st_birthtim = st->st_mtim;

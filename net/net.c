@@ -37,6 +37,7 @@ static struct waitq kick_wq = WAITQ_INIT(kick_wq);
 static uint32_t kicked = 1;		/* first round: start the timers */
 
 bool net_verbose;
+struct net_config net_cfg;
 
 /* Take the core lock.  Thread context; not recursive. */
 void
@@ -194,6 +195,9 @@ net_init(const struct cmdline *c)
 	int r;
 
 	net_verbose = v != NULL && strcmp(v, "1") == 0;
+	net_config_parse(c, &net_cfg);
+	for (r = 0; r < net_cfg.nerr; r++)
+		kprintf("vmgo: %s\n", net_cfg.err[r]);
 	net_lock();
 	lwip_init();			/* and lo0 with 127.0.0.1, ::1 */
 	NETIF_FOREACH(ni) {
@@ -204,6 +208,10 @@ net_init(const struct cmdline *c)
 	net_unlock();
 
 	(void)nic_probe_all();
+	if (net_cfg.dev[0] != '\0' && net_cfg.mode != NET_CFG_DHCP &&
+	    !net_iface_named(net_cfg.dev))
+		kprintf("vmgo: ip=: no network device %s (there are %d)\n",
+		    net_cfg.dev, net_niface);
 
 	r = thread_create(net_thread, NULL, NET_THREAD_STACK, ~0U, NULL);
 	if (r != 0) {

@@ -29,7 +29,10 @@
 struct net_iface *net_ifaces[NET_NIC_MAX];
 int net_niface;
 
-static char dhcp_hostname[64];
+#define ETC_HOSTNAME		"vmgo"	/* as fs/etc.c and kern.hostname */
+#define ETC_TEXT_MAX		512
+
+static char dhcp_hostname[NET_CFG_HOST_MAX];
 
 /* A frame from lwIP to the driver.  Core lock held. */
 static err_t
@@ -179,23 +182,39 @@ mask_prefix(const ip4_addr_t *m)
 	return n;
 }
 
+/* An lwIP address of ours as a struct net_addr. */
+static void
+to_net_addr(const ip_addr_t *ip, struct net_addr *a)
+{
+	memset(a, 0, sizeof(*a));
+	if (IP_IS_V6(ip)) {
+		a->family = NET_AF_INET6;
+		memcpy(a->a, ip_2_ip6(ip)->addr, 16);
+	} else {
+		a->family = NET_AF_INET;
+		memcpy(a->a, &ip_2_ip4(ip)->addr, 4);
+	}
+}
+
 /* The console line about an interface's IPv4 configuration. */
 static void
 iface_announce(struct net_iface *ifc)
 {
 	struct netif *ni = &ifc->netif;
 	const uint8_t *m = ni->hwaddr;
-	char a[16], g[16], dns[3 * 48], *d = dns;
-	const ip_addr_t *s;
+	char a[16], g[16], dns[DNS_MAX_SERVERS * (NET_ADDR_STRLEN + 1) + 8];
+	char s[NET_ADDR_STRLEN];
+	struct net_addr na;
+	size_t n = 0;
 	int i;
 
 	dns[0] = '\0';
 	for (i = 0; i < DNS_MAX_SERVERS; i++) {
-		s = dns_getserver((u8_t)i);
-		if (ip_addr_isany(s))
+		if (ip_addr_isany(dns_getserver((u8_t)i)))
 			continue;
-		d += ksnprintf(d, sizeof(dns) - (size_t)(d - dns), "%s%s",
-		    d == dns ? " dns " : ",", ipaddr_ntoa(s));
+		to_net_addr(dns_getserver((u8_t)i), &na);
+		n += (size_t)ksnprintf(dns + n, sizeof(dns) - n, "%s%s",
+		    n == 0 ? " dns " : ",", net_addr_str(&na, s, sizeof(s)));
 	}
 	kprintf("vmgo: %s %02x:%02x:%02x:%02x:%02x:%02x %s/%d gw %s%s (%s)\n",
 	    ifc->nic->name, m[0], m[1], m[2], m[3], m[4], m[5],
@@ -205,6 +224,74 @@ iface_announce(struct net_iface *ifc)
 	    ifc->dhcp ? "DHCP" : "static");
 }
 
+/* A struct net_addr as an lwIP address. */
+static void
+from_net_addr(const struct net_addr *a, ip_addr_t *ip)
+{
+	memset(ip, 0, sizeof(*ip));
+	if (a->family == NET_AF_INET6) {
+		IP_SET_TYPE_VAL(*ip, IPADDR_TYPE_V6);
+		memcpy(ip_2_ip6(ip)->addr, a->a, 16);
+	} else {
+		IP_SET_TYPE_VAL(*ip, IPADDR_TYPE_V4);
+		memcpy(&ip_2_ip4(ip)->addr, a->a, 4);
+	}
+}
+
+/* The command line's DNS servers into lwIP's table (over DHCP's). */
+static void
+static_dns(void)
+{
+	ip_addr_t ip;
+	int i;
+
+	for (i = 0; i < net_cfg.ndns; i++) {
+		from_net_addr(&net_cfg.dns[i], &ip);
+		dns_setserver((u8_t)i, &ip);
+	}
+	for (; net_cfg.ndns != 0 && i < DNS_MAX_SERVERS; i++)
+		dns_setserver((u8_t)i, NULL);
+}
+
+/*
+ * Rewrite /etc/resolv.conf and /etc/hosts (fs/etc.c keeps each version
+ * whole and dates it, so Go's resolver, which re-reads resolv.conf when
+ * its mtime changes, sees a lease that arrives after it started).  Core
+ * lock held.
+ */
+void
+net_etc_update(void)
+{
+	struct net_addr dns[DNS_MAX_SERVERS], self;
+	const char *h = cmdline_vmgo(cmdline_boot(), "hostname");
+	char *text;
+	const ip_addr_t *s;
+	int i, n = 0;
+	size_t len;
+
+	text = kmalloc(ETC_TEXT_MAX);
+	if (text == NULL)
+		return;
+	for (i = 0; i < DNS_MAX_SERVERS; i++) {
+		s = dns_getserver((u8_t)i);
+		if (!ip_addr_isany(s))
+			to_net_addr(s, &dns[n++]);
+	}
+	len = net_resolv_text(dns, n, text, ETC_TEXT_MAX);
+	(void)etc_set("/etc/resolv.conf", text, len, time_realtime());
+	if (h == NULL || *h == '\0')
+		h = ETC_HOSTNAME;
+	if (net_niface > 0 &&
+	    !ip4_addr_isany_val(*netif_ip4_addr(&net_ifaces[0]->netif))) {
+		to_net_addr(&net_ifaces[0]->netif.ip_addr, &self);
+		len = net_hosts_text(h, &self, text, ETC_TEXT_MAX);
+	} else {
+		len = net_hosts_text(h, NULL, text, ETC_TEXT_MAX);
+	}
+	(void)etc_set("/etc/hosts", text, len, time_realtime());
+	kfree(text);
+}
+
 /* lwIP's address-change callback: a DHCP lease arrived (or changed). */
 static void
 iface_changed(struct netif *ni, netif_nsc_reason_t reason,
@@ -212,14 +299,30 @@ iface_changed(struct netif *ni, netif_nsc_reason_t reason,
 {
 	struct net_iface *ifc = ni->state;
 
-	if (ni->name[0] != 'v' || ifc == NULL || !ifc->dhcp)
+	if (ni->name[0] != 'v' || ifc == NULL)
 		return;
 	if ((reason & (LWIP_NSC_IPV4_ADDRESS_CHANGED |
-	    LWIP_NSC_IPV4_SETTINGS_CHANGED)) != 0 &&
-	    dhcp_supplied_address(ni)) {
+	    LWIP_NSC_IPV4_SETTINGS_CHANGED)) == 0)
+		return;
+	if (ifc->dhcp && dhcp_supplied_address(ni)) {
+		static_dns();		/* the command line's win over DHCP's */
 		ifc->bound_told = true;
 		iface_announce(ifc);
 	}
+	net_etc_update();
+}
+
+/* Is there a NIC of this name?  Thread context. */
+bool
+net_iface_named(const char *name)
+{
+	int i;
+
+	for (i = 0; i < net_niface; i++) {
+		if (strcmp(net_ifaces[i]->nic->name, name) == 0)
+			return true;
+	}
+	return false;
 }
 
 NETIF_DECLARE_EXT_CALLBACK(iface_cb)
@@ -228,11 +331,54 @@ NETIF_DECLARE_EXT_CALLBACK(iface_cb)
 void
 net_iface_init(void)
 {
-	const char *h = cmdline_vmgo(cmdline_boot(), "hostname");
-
-	if (h != NULL)
-		strlcpy(dhcp_hostname, h, sizeof(dhcp_hostname));
+	strlcpy(dhcp_hostname, net_cfg.hostname, sizeof(dhcp_hostname));
+	static_dns();
 	netif_add_ext_callback(&iface_cb, iface_changed);
+	net_etc_update();
+}
+
+/*
+ * Configure a new interface from the command line: the static or no
+ * IPv4 configuration and vmgo.ip6 go to the device named (the first one
+ * by default), DHCP to every other.  Core lock held.
+ */
+static void
+iface_configure(struct net_iface *ifc, int n)
+{
+	struct netif *ni = &ifc->netif;
+	bool mine = net_cfg.dev[0] != '\0' ?
+	    strcmp(net_cfg.dev, ifc->nic->name) == 0 : n == 0;
+	ip4_addr_t ip, mask, gw;
+	ip6_addr_t ip6;
+	s8_t idx;
+
+	if (mine && net_cfg.has_ip6) {
+		memset(&ip6, 0, sizeof(ip6));
+		memcpy(ip6.addr, net_cfg.ip6, 16);
+		if (netif_add_ip6_address(ni, &ip6, &idx) == ERR_OK && idx >= 0)
+			ifc->ip6_plen[idx] = (uint8_t)net_cfg.plen6;
+		else
+			kprintf("vmgo: %s: cannot add the vmgo.ip6 address\n",
+			    ifc->nic->name);
+	}
+	if (mine && net_cfg.mode == NET_CFG_OFF)
+		return;
+	if (mine && net_cfg.mode == NET_CFG_STATIC) {
+		memcpy(&ip.addr, net_cfg.ip4, 4);
+		mask.addr = net_cfg.plen4 == 0 ? 0 :
+		    lwip_htonl(0xffffffffU << (32 - net_cfg.plen4));
+		memset(&gw, 0, sizeof(gw));
+		if (net_cfg.has_gw)
+			memcpy(&gw.addr, net_cfg.gw4, 4);
+		netif_set_addr(ni, &ip, &mask, &gw);
+		iface_announce(ifc);
+		return;
+	}
+	ifc->dhcp = true;
+	if (dhcp_start(ni) != ERR_OK)
+		kprintf("vmgo: %s: cannot start DHCP\n", ifc->nic->name);
+	else
+		sys_timeout(DHCP_QUIET_MS, dhcp_quiet, ifc);
 }
 
 /*
@@ -270,11 +416,7 @@ nic_attach(struct nic *nic)
 	netif_set_ip6_autoconfig_enabled(ni, 1);
 	netif_set_link_up(ni);
 	netif_set_up(ni);
-	ifc->dhcp = true;
-	if (dhcp_start(ni) != ERR_OK)
-		kprintf("vmgo: %s: cannot start DHCP\n", nic->name);
-	else
-		sys_timeout(DHCP_QUIET_MS, dhcp_quiet, ifc);
+	iface_configure(ifc, net_niface - 1);
 	net_unlock();
 	return 0;
 }
@@ -393,20 +535,15 @@ mask_len(const uint8_t *m, int n)
 static void
 addr_str(const struct net_ifaddr *a, char *buf, size_t len)
 {
-	ip_addr_t ip;
-	int plen;
+	struct net_addr na;
+	char s[NET_ADDR_STRLEN];
+	int n = a->family == NET_AF_INET ? 4 : 16;
 
-	memset(&ip, 0, sizeof(ip));
-	if (a->family == NET_AF_INET) {
-		IP_SET_TYPE_VAL(ip, IPADDR_TYPE_V4);
-		memcpy(&ip_2_ip4(&ip)->addr, a->addr, 4);
-		plen = mask_len(a->mask, 4);
-	} else {
-		IP_SET_TYPE_VAL(ip, IPADDR_TYPE_V6);
-		memcpy(ip_2_ip6(&ip)->addr, a->addr, 16);
-		plen = mask_len(a->mask, 16);
-	}
-	ksnprintf(buf, len, "%s/%d", ipaddr_ntoa(&ip), plen);
+	na.family = a->family;
+	memset(na.a, 0, sizeof(na.a));
+	memcpy(na.a, a->addr, (size_t)n);
+	ksnprintf(buf, len, "%s/%d", net_addr_str(&na, s, sizeof(s)),
+	    mask_len(a->mask, n));
 }
 
 /* vmgo.verbose=1: a line per interface, in index order.  Core lock held. */

@@ -12,6 +12,7 @@
 
 #include "lwip/netif.h"
 
+#include "config.h"
 #include "net.h"
 #include "nic.h"
 
@@ -30,6 +31,8 @@ struct net_iface {
 };
 
 /* net.c */
+/* The command line's network configuration (read by net_init). */
+extern struct net_config net_cfg;
 /* Wake the network thread.  Any context, interrupt handlers included. */
 void	net_kick(void);
 /* With vmgo.verbose=1 (or always): is the console chatty? */
@@ -43,8 +46,14 @@ extern int net_niface;
  * some NIC had more.  Core lock held, network thread. */
 bool	net_rx_poll_all(void);
 /* Once, from net_init with the core lock held, before any nic_attach:
- * the address-change callback (console lines, /etc files). */
+ * static DNS servers, the address-change callback (console lines, /etc
+ * files), the first /etc/resolv.conf and /etc/hosts. */
 void	net_iface_init(void);
+/* Rewrite /etc/resolv.conf and /etc/hosts from lwIP's DNS servers and the
+ * first NIC's address.  Core lock held. */
+void	net_etc_update(void);
+/* Is there a NIC of this name?  Thread context. */
+bool	net_iface_named(const char *name);
 /* Print one line per interface (vmgo.verbose=1).  Core lock held. */
 void	net_iface_report(void);
 
