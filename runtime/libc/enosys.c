@@ -24,23 +24,8 @@
  * where a teammate's area will take the name over.
  */
 #define ENOSYS_FUNCS(X)							\
-	/* sockets [net/] */						\
-	X(socket)	/* N */						\
+	/* sockets: AF_UNIX pairs [net/] */				\
 	X(socketpair)	/* L */						\
-	X(bind)		/* N */						\
-	X(listen)	/* N */						\
-	X(accept)	/* L */						\
-	X(accept4)	/* N */						\
-	X(connect)	/* N */						\
-	X(getsockopt)	/* N */						\
-	X(setsockopt)	/* N */						\
-	X(getsockname)	/* N */						\
-	X(getpeername)	/* N */						\
-	X(shutdown)	/* N */						\
-	X(sendto)	/* L */						\
-	X(recvfrom)	/* L */						\
-	X(sendmsg)	/* L */						\
-	X(recvmsg)	/* L */						\
 	/* file system changes and queries [fs/] */			\
 	X(chflags)	/* L */						\
 	X(fchflags)	/* L */						\

@@ -5,8 +5,8 @@
  * hw.pagesize (fatal if missing), kern.somaxconn (listen backlog),
  * kern.hostname (os.Hostname), plus a few cheap informational ones.
  * Everything else fails the way OpenBSD fails for a name it lacks:
- * EOPNOTSUPP; routing-table dumps (net.Interfaces) fail with ENOENT until
- * the network layer can produce them.
+ * EOPNOTSUPP.  The routing-table dump of the interfaces (net.Interfaces)
+ * comes from net/route.c.
  *
  * Sizes follow OpenBSD's sysctl_rdint/sysctl__string (kern/kern_sysctl.c):
  * oldp == NULL asks for the size only; a too small buffer is ENOMEM, except
@@ -17,6 +17,7 @@
 #include <sys/time.h>
 
 #include "kernel.h"
+#include "../../net/socket.h"
 
 #define SYSCTL_OSTYPE		"vmgo"
 #define SYSCTL_OSRELEASE	"0.1"
@@ -141,9 +142,10 @@ hw_sysctl(int leaf, void *oldp, size_t *oldlenp)
  * (*oldlenp bytes available; the size used or needed is stored back).
  * Returns 0, or -1 with errno EINVAL (bad name length), EFAULT (oldp
  * without oldlenp), ENOTDIR (a leaf used as a node), ENOMEM (buffer too
- * small), EPERM (newp given), EOPNOTSUPP (unknown name) or ENOENT (routing
- * dumps).  Thread context; also called from signal handlers (hw.*), so it
- * takes no lock except cmdline_boot()'s on the first kern.hostname.
+ * small), EPERM (newp given), EOPNOTSUPP (unknown name, or a routing
+ * dump other than NET_RT_IFLIST).  Thread context; also called from
+ * signal handlers (hw.*), so it takes no lock except cmdline_boot()'s on
+ * the first kern.hostname (and the net core lock for NET_RT_IFLIST).
  */
 int
 sysctl(const int *name, unsigned int namelen, void *oldp, size_t *oldlenp,
@@ -177,8 +179,13 @@ sysctl(const int *name, unsigned int namelen, void *oldp, size_t *oldlenp,
 			r = hw_sysctl(name[1], oldp, oldlenp);
 		break;
 	case CTL_NET:
-		/* {CTL_NET, PF_ROUTE, 0, af, NET_RT_*, arg}: no RIB yet. */
-		r = name[1] == SYSCTL_PF_ROUTE ? -ENOENT : -EOPNOTSUPP;
+		/* {CTL_NET, PF_ROUTE, 0, af, NET_RT_*, arg}: net/route.c */
+		if (name[1] != SYSCTL_PF_ROUTE)
+			r = -EOPNOTSUPP;
+		else if (newp != NULL)
+			r = -EPERM;
+		else
+			r = route_sysctl(name + 2, namelen - 2, oldp, oldlenp);
 		break;
 	default:
 		r = -EOPNOTSUPP;

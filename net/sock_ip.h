@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * sock_ip.h: the socket layer's glue to lwIP's addresses and errors
+ * (net/sock_ip.c), for the protocol files sock_tcp.c and sock_udp.c.
+ * Core lock held for everything that looks at interfaces.
+ */
+#ifndef VMGO_NET_SOCK_IP_H
+#define VMGO_NET_SOCK_IP_H
+
+#include "lwip/ip_addr.h"
+#include "lwip/err.h"
+#include "socket.h"
+
+/* a as an lwIP address (zone from a->scope where lwIP keeps zones). */
+void	sock_to_ip(const struct sock_addr *a, ip_addr_t *ip);
+/* The lwIP address ip (NULL or any-type: the IPv6 wildcard) and port as
+ * a sock_addr. */
+void	sock_from_ip(const ip_addr_t *ip, uint16_t port, struct sock_addr *a);
+/* Is ip assigned to an interface, or a multicast/broadcast address a
+ * datagram socket may bind? */
+bool	sock_ip_local(const ip_addr_t *ip);
+/* The source address lwIP would use towards dst: 0, -ENETUNREACH,
+ * -EADDRNOTAVAIL. */
+int	sock_ip_source(const ip_addr_t *dst, ip_addr_t *src);
+/* An lwIP err_t as a positive OpenBSD errno (0 for ERR_OK). */
+int	sock_lwip_errno(err_t err);
+
+#endif

@@ -1,0 +1,383 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * socket.c: the libc socket calls (docs/go-openbsd-abi.md §8): socket,
+ * bind, listen, accept, accept4, connect, getsockname, getpeername,
+ * getsockopt, setsockopt, shutdown, sendto, recvfrom, sendmsg, recvmsg.
+ * Thin shells over net/socket.c: sockaddrs decoded and encoded in
+ * OpenBSD's layout, -1 and errno (OpenBSD numbers) on failure.
+ * socketpair (AF_UNIX) stays ENOSYS (runtime/libc/enosys.c).
+ */
+#include "kernel.h"
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <sys/uio.h>
+#include "libc/fcntl.h"
+
+#include "../../net/socket.h"
+
+#define IOV_MAX		1024	/* OpenBSD <limits.h> */
+
+/* The socket open at fd, with a reference on its file: 0, -EBADF,
+ * -ENOTSOCK. */
+static int
+sock_get(int fd, struct file **fpp, struct socket **sop)
+{
+	struct file *fp;
+
+	fp = fd_get(fd);
+	if (fp == NULL)
+		return -EBADF;
+	*sop = sock_of(fp);
+	if (*sop == NULL) {
+		file_release(fp);
+		return -ENOTSOCK;
+	}
+	*fpp = fp;
+	return 0;
+}
+
+/* The address argument of bind/connect/sendto for socket so. */
+static int
+sock_arg(struct socket *so, const void *sa, socklen_t len,
+    struct sock_addr *a)
+{
+	bool dual = so->domain == AF_INET6 &&
+	    !__atomic_load_n(&so->v6only, __ATOMIC_RELAXED);
+
+	return sockaddr_decode(sa, len, so->domain, dual, a);
+}
+
+/*
+ * socket(2): domain AF_INET or AF_INET6, type SOCK_STREAM or SOCK_DGRAM
+ * with SOCK_NONBLOCK and SOCK_CLOEXEC (SOCK_DNS ignored), protocol 0 or
+ * the type's.  The new fd, or -1 with EAFNOSUPPORT, EPROTONOSUPPORT,
+ * EPROTOTYPE, EMFILE, ENOMEM, ENOBUFS.  Thread context.
+ */
+int
+socket(int domain, int type, int protocol)
+{
+	int flags = type & (SOCK_NONBLOCK | SOCK_CLOEXEC | SOCK_DNS);
+	struct file *fp;
+	int r, fd;
+
+	r = sock_create(domain, type & ~flags, protocol,
+	    (flags & SOCK_NONBLOCK) != 0, &fp);
+	if (r < 0)
+		return (int)ret_errno(r);
+	fd = fd_install(fp, 0, (flags & SOCK_CLOEXEC) != 0);
+	if (fd < 0)
+		file_release(fp);
+	return (int)ret_errno(fd);
+}
+
+/* bind(2): 0, or -1 with EBADF, ENOTSOCK, EINVAL (bound already, bad
+ * length), EAFNOSUPPORT, EADDRINUSE, EADDRNOTAVAIL. */
+int
+bind(int fd, const struct sockaddr *sa, socklen_t len)
+{
+	struct sock_addr a;
+	struct socket *so;
+	struct file *fp;
+	int r;
+
+	r = sock_get(fd, &fp, &so);
+	if (r < 0)
+		return (int)ret_errno(r);
+	r = sock_arg(so, sa, len, &a);
+	if (r == 0)
+		r = sock_bind(so, &a);
+	file_release(fp);
+	return (int)ret_errno(r);
+}
+
+/* listen(2): 0, or -1 with EBADF, ENOTSOCK, EOPNOTSUPP (datagram),
+ * EINVAL (connected). */
+int
+listen(int fd, int backlog)
+{
+	struct socket *so;
+	struct file *fp;
+	int r;
+
+	r = sock_get(fd, &fp, &so);
+	if (r < 0)
+		return (int)ret_errno(r);
+	r = sock_listen(so, backlog);
+	file_release(fp);
+	return (int)ret_errno(r);
+}
+
+static int
+do_accept(int fd, struct sockaddr *sa, socklen_t *lenp, int flags,
+    bool inherit)
+{
+	struct sock_addr peer;
+	struct socket *so;
+	struct file *fp, *nfp;
+	bool nonblock;
+	int r, nfd;
+
+	if (flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC))
+		return -EINVAL;
+	if (sa != NULL && lenp == NULL)
+		return -EFAULT;
+	r = sock_get(fd, &fp, &so);
+	if (r < 0)
+		return r;
+	nonblock = inherit ? file_nonblock(fp) : (flags & SOCK_NONBLOCK) != 0;
+	r = sock_accept(so, file_nonblock(fp), nonblock, &nfp, &peer);
+	if (r == 0) {
+		nfd = fd_install(nfp, 0, (flags & SOCK_CLOEXEC) != 0);
+		if (nfd < 0) {
+			file_release(nfp);
+			r = nfd;
+		} else {
+			if (sa != NULL)
+				sockaddr_encode(&peer, so->domain, sa, lenp);
+			r = nfd;
+		}
+	}
+	file_release(fp);
+	return r;
+}
+
+/*
+ * accept4(2): the next connection as a new fd (O_NONBLOCK with
+ * SOCK_NONBLOCK, FD_CLOEXEC with SOCK_CLOEXEC) and the peer's address in
+ * sa (*lenp bytes; the length stored back).  -1 with EAGAIN (none
+ * pending, non-blocking), EINVAL (not listening, bad flags), EBADF,
+ * ENOTSOCK, EOPNOTSUPP, EMFILE, ECONNABORTED.  Blocks otherwise.
+ */
+int
+accept4(int fd, struct sockaddr *sa, socklen_t *lenp, int flags)
+{
+	return (int)ret_errno(do_accept(fd, sa, lenp, flags, false));
+}
+
+/* accept(2): accept4 whose new fd inherits the listener's O_NONBLOCK. */
+int
+accept(int fd, struct sockaddr *sa, socklen_t *lenp)
+{
+	return (int)ret_errno(do_accept(fd, sa, lenp, 0, true));
+}
+
+/*
+ * connect(2): 0 (connected, or a datagram peer set; AF_UNSPEC dissolves
+ * it), or -1 with EINPROGRESS (non-blocking: the result comes as
+ * EVFILT_WRITE and SO_ERROR), EALREADY, EISCONN, ECONNREFUSED,
+ * ETIMEDOUT, EADDRNOTAVAIL, EAFNOSUPPORT, EINVAL, EBADF, ENOTSOCK.
+ */
+int
+connect(int fd, const struct sockaddr *sa, socklen_t len)
+{
+	struct sock_addr a;
+	struct socket *so;
+	struct file *fp;
+	int r;
+
+	r = sock_get(fd, &fp, &so);
+	if (r < 0)
+		return (int)ret_errno(r);
+	r = sock_arg(so, sa, len, &a);
+	if (r == 0)
+		r = sock_connect(so, &a, file_nonblock(fp));
+	file_release(fp);
+	return (int)ret_errno(r);
+}
+
+static int
+do_name(int fd, struct sockaddr *sa, socklen_t *lenp, bool peer)
+{
+	struct sock_addr a;
+	struct socket *so;
+	struct file *fp;
+	int r;
+
+	if (sa == NULL || lenp == NULL)
+		return -EFAULT;
+	r = sock_get(fd, &fp, &so);
+	if (r < 0)
+		return r;
+	r = sock_name(so, &a, peer);
+	if (r == 0)
+		sockaddr_encode(&a, so->domain, sa, lenp);
+	file_release(fp);
+	return r;
+}
+
+/* getsockname(2): the local address (port 0 and the wildcard before
+ * bind).  -1 with EBADF, ENOTSOCK, EFAULT. */
+int
+getsockname(int fd, struct sockaddr *sa, socklen_t *lenp)
+{
+	return (int)ret_errno(do_name(fd, sa, lenp, false));
+}
+
+/* getpeername(2): the peer's address, or -1 with ENOTCONN. */
+int
+getpeername(int fd, struct sockaddr *sa, socklen_t *lenp)
+{
+	return (int)ret_errno(do_name(fd, sa, lenp, true));
+}
+
+/*
+ * getsockopt(2)/setsockopt(2): SOL_SOCKET (SO_ERROR, SO_TYPE,
+ * SO_REUSEADDR, SO_REUSEPORT, SO_KEEPALIVE, SO_BROADCAST, SO_LINGER,
+ * SO_RCVBUF, SO_SNDBUF, timeouts...), IPPROTO_TCP (TCP_NODELAY,
+ * TCP_MAXSEG), IPPROTO_IP (IP_TOS, IP_TTL), IPPROTO_IPV6 (IPV6_V6ONLY,
+ * IPV6_TCLASS, IPV6_UNICAST_HOPS).  -1 with ENOPROTOOPT for the rest,
+ * EINVAL (short value), EFAULT, EBADF, ENOTSOCK.
+ */
+int
+getsockopt(int fd, int level, int name, void *val, socklen_t *lenp)
+{
+	struct socket *so;
+	struct file *fp;
+	int r;
+
+	r = sock_get(fd, &fp, &so);
+	if (r < 0)
+		return (int)ret_errno(r);
+	r = sock_getopt(so, level, name, val, lenp);
+	file_release(fp);
+	return (int)ret_errno(r);
+}
+
+int
+setsockopt(int fd, int level, int name, const void *val, socklen_t len)
+{
+	struct socket *so;
+	struct file *fp;
+	int r;
+
+	r = sock_get(fd, &fp, &so);
+	if (r < 0)
+		return (int)ret_errno(r);
+	r = sock_setopt(so, level, name, val, len);
+	file_release(fp);
+	return (int)ret_errno(r);
+}
+
+/* shutdown(2): SHUT_RD, SHUT_WR (the peer reads EOF), SHUT_RDWR.  -1
+ * with ENOTCONN, EINVAL, EBADF, ENOTSOCK. */
+int
+shutdown(int fd, int how)
+{
+	struct socket *so;
+	struct file *fp;
+	int r;
+
+	r = sock_get(fd, &fp, &so);
+	if (r < 0)
+		return (int)ret_errno(r);
+	r = sock_shutdown(so, how);
+	file_release(fp);
+	return (int)ret_errno(r);
+}
+
+static long
+do_send(int fd, const struct iovec *iov, int iovcnt, int flags,
+    const void *to, socklen_t tolen)
+{
+	struct sock_addr a;
+	struct socket *so;
+	struct file *fp;
+	long r;
+
+	if (iovcnt < 0 || iovcnt > IOV_MAX)
+		return -EMSGSIZE;
+	r = sock_get(fd, &fp, &so);
+	if (r < 0)
+		return r;
+	if (to != NULL) {
+		r = sock_arg(so, to, tolen, &a);
+		if (r == 0 && a.family == AF_UNSPEC)
+			r = -EAFNOSUPPORT;
+	}
+	if (r == 0)
+		r = sock_send(so, iov, iovcnt, flags, to != NULL ? &a : NULL,
+		    file_nonblock(fp));
+	file_release(fp);
+	return r;
+}
+
+static long
+do_recv(int fd, const struct iovec *iov, int iovcnt, int *flags, void *from,
+    socklen_t *fromlenp)
+{
+	struct sock_addr a;
+	struct socket *so;
+	struct file *fp;
+	long r;
+
+	if (iovcnt < 0 || iovcnt > IOV_MAX)
+		return -EMSGSIZE;
+	r = sock_get(fd, &fp, &so);
+	if (r < 0)
+		return r;
+	r = sock_recv(so, iov, iovcnt, flags, &a, file_nonblock(fp));
+	if (r >= 0 && from != NULL && fromlenp != NULL) {
+		if (so->type == SOCK_DGRAM)
+			sockaddr_encode(&a, so->domain, from, fromlenp);
+		else
+			*fromlenp = 0;	/* a stream names no sender */
+	}
+	file_release(fp);
+	return r;
+}
+
+/*
+ * sendto(2): bytes sent, or -1 with EAGAIN, EPIPE (written shut or
+ * reset; no SIGPIPE, MSG_NOSIGNAL or not), ECONNRESET, ENOTCONN,
+ * EDESTADDRREQ, EISCONN, EMSGSIZE (datagram too long), ENOBUFS...
+ */
+ssize_t
+sendto(int fd, const void *buf, size_t len, int flags,
+    const struct sockaddr *to, socklen_t tolen)
+{
+	struct iovec iov = { (void *)(uintptr_t)buf, len };
+
+	return ret_errno(do_send(fd, &iov, 1, flags, to, tolen));
+}
+
+/*
+ * recvfrom(2): bytes received (0 at EOF), the sender of a datagram in
+ * from; -1 with EAGAIN, ECONNRESET, ENOTCONN...  A datagram longer than
+ * len is cut.
+ */
+ssize_t
+recvfrom(int fd, void *buf, size_t len, int flags, struct sockaddr *from,
+    socklen_t *fromlenp)
+{
+	struct iovec iov = { buf, len };
+
+	return ret_errno(do_recv(fd, &iov, 1, &flags, from, fromlenp));
+}
+
+/* sendmsg(2): sendto with an iovec array; control data is ignored. */
+ssize_t
+sendmsg(int fd, const struct msghdr *msg, int flags)
+{
+	if (msg == NULL)
+		return ret_errno(-EFAULT);
+	return ret_errno(do_send(fd, msg->msg_iov, (int)msg->msg_iovlen,
+	    flags, msg->msg_name, msg->msg_namelen));
+}
+
+/* recvmsg(2): recvfrom with an iovec array; no control data comes back;
+ * msg_flags gets MSG_TRUNC for a cut datagram. */
+ssize_t
+recvmsg(int fd, struct msghdr *msg, int flags)
+{
+	ssize_t r;
+
+	if (msg == NULL)
+		return ret_errno(-EFAULT);
+	r = do_recv(fd, msg->msg_iov, (int)msg->msg_iovlen, &flags,
+	    msg->msg_name, &msg->msg_namelen);
+	if (r >= 0) {
+		msg->msg_controllen = 0;
+		msg->msg_flags = flags;
+	}
+	return ret_errno(r);
+}
