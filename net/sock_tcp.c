@@ -511,6 +511,20 @@ tcp_accept_op(struct socket *so, struct socket **childp)
 	return 0;
 }
 
+static void
+tcp_requeue_op(struct socket *so, struct socket *c)
+{
+	c->acq_next = so->acq_head;
+	so->acq_head = c;
+	if (so->acq_tail == NULL)
+		so->acq_tail = c;
+	so->acq_len++;
+	c->listener = so;
+	if (c->pcb.tcp != NULL)
+		tcp_backlog_delayed(c->pcb.tcp);
+	sock_event(so, FILE_EV_READ);
+}
+
 /* Take the pending error, if any: BSD reports it before anything else. */
 static int
 take_error(struct socket *so)
@@ -968,6 +982,7 @@ const struct sock_proto sock_tcp_proto = {
 	.listen = tcp_listen_op,
 	.connect = tcp_connect_op,
 	.accept = tcp_accept_op,
+	.requeue = tcp_requeue_op,
 	.send = tcp_send_op,
 	.recv = tcp_recv_op,
 	.shutdown = tcp_shutdown_op,

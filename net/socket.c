@@ -284,6 +284,21 @@ sock_accept(struct socket *so, bool nonblock, bool child_nonblock,
 }
 
 /* See socket.h. */
+void
+sock_unaccept(struct socket *so, struct file *fp)
+{
+	struct socket *child;
+
+	net_lock();
+	child = fp->priv;
+	fp->priv = NULL;		/* sock_close: nothing to do */
+	child->fp = NULL;
+	so->proto->requeue(so, child);
+	net_unlock();
+	file_release(fp);
+}
+
+/* See socket.h. */
 long
 sock_send(struct socket *so, const struct iovec *iov, int iovcnt, int flags,
     const struct sock_addr *to, bool nonblock)

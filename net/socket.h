@@ -117,6 +117,8 @@ struct sock_proto {
 		    bool nonblock);
 	/* Take the first queued connection (TCP): *childp, or -EAGAIN. */
 	int	(*accept)(struct socket *so, struct socket **childp);
+	/* Put a connection accept took back at the head of the queue. */
+	void	(*requeue)(struct socket *so, struct socket *child);
 	long	(*send)(struct socket *so, const struct iovec *iov, int iovcnt,
 		    int flags, const struct sock_addr *to, bool nonblock);
 	/* *flags: MSG_* in, MSG_TRUNC out (datagram cut). */
@@ -163,6 +165,9 @@ int	sock_connect(struct socket *so, const struct sock_addr *a,
  * peer's address.  -EINVAL when not listening, -EAGAIN, -ECONNABORTED. */
 int	sock_accept(struct socket *so, bool nonblock, bool child_nonblock,
 	    struct file **fpp, struct sock_addr *peer);
+/* No fd was free for the file accept gave: the connection goes back to
+ * the head of so's queue (BSD keeps it queued on EMFILE), fp is dropped. */
+void	sock_unaccept(struct socket *so, struct file *fp);
 long	sock_send(struct socket *so, const struct iovec *iov, int iovcnt,
 	    int flags, const struct sock_addr *to, bool nonblock);
 long	sock_recv(struct socket *so, const struct iovec *iov, int iovcnt,

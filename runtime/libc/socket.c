@@ -129,7 +129,7 @@ do_accept(int fd, struct sockaddr *sa, socklen_t *lenp, int flags,
 	if (r == 0) {
 		nfd = fd_install(nfp, 0, (flags & SOCK_CLOEXEC) != 0);
 		if (nfd < 0) {
-			file_release(nfp);
+			sock_unaccept(so, nfp);	/* EMFILE: stays queued */
 			r = nfd;
 		} else {
 			if (sa != NULL)

@@ -6,7 +6,8 @@
 // a read deadline expiring, connection refused by a closed port, Accept
 // on a closed listener, UDP ReadFrom/WriteTo with source addresses,
 // EADDRINUSE, getsockopt/setsockopt round trips, and net.Interfaces()
-// showing lo0 with 127.0.0.1 and ::1.
+// showing lo0 with 127.0.0.1 and ::1; a reset on close with unread data,
+// a dual-stack listener, Accept under EMFILE, ReadMsgUDP/WriteMsgUDP.
 package main
 
 import (
@@ -414,6 +415,152 @@ func interfaces() error {
 	return nil
 }
 
+// resetOnClose: a close with unread data resets the connection (BSD),
+// so the peer's read fails with ECONNRESET; writing afterwards fails too.
+func resetOnClose() error {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
+	got := make(chan net.Conn, 1)
+	go func() {
+		c, err := ln.Accept()
+		if err == nil {
+			got <- c
+		}
+	}()
+	c, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	s := <-got
+	c.Write([]byte("never read"))
+	time.Sleep(100 * time.Millisecond)
+	s.Close()
+	c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	_, err = c.Read(make([]byte, 10))
+	if !errors.Is(err, syscall.ECONNRESET) {
+		return fmt.Errorf("read after the peer's reset: %v, want ECONNRESET", err)
+	}
+	if _, err = c.Write([]byte("x")); !errors.Is(err, syscall.EPIPE) &&
+		!errors.Is(err, syscall.ECONNRESET) {
+		return fmt.Errorf("write after reset: %v, want EPIPE", err)
+	}
+	return nil
+}
+
+// dualStack: a listener on [::] with IPV6_V6ONLY off (set through
+// ListenConfig.Control; Go itself never asks on openbsd) takes IPv4
+// connections too.
+func dualStack() error {
+	lc := net.ListenConfig{Control: func(network, address string, rc syscall.RawConn) error {
+		var serr error
+		rc.Control(func(fd uintptr) {
+			serr = syscall.SetsockoptInt(int(fd), syscall.IPPROTO_IPV6, syscall.IPV6_V6ONLY, 0)
+		})
+		return serr
+	}}
+	ln, err := lc.Listen(nil, "tcp6", "[::]:0")
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
+	go echoServer(ln)
+	port := ln.Addr().(*net.TCPAddr).Port
+	for _, addr := range []string{fmt.Sprintf("127.0.0.1:%d", port), fmt.Sprintf("[::1]:%d", port)} {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			return fmt.Errorf("dial %s: %v", addr, err)
+		}
+		c.Write([]byte("dual"))
+		b := make([]byte, 4)
+		c.SetReadDeadline(time.Now().Add(5 * time.Second))
+		_, err = io.ReadFull(c, b)
+		c.Close()
+		if err != nil || string(b) != "dual" {
+			return fmt.Errorf("echo via %s: %q %v", addr, b, err)
+		}
+	}
+	return nil
+}
+
+// acceptEMFILE: with every fd in use Accept fails with EMFILE and the
+// connection stays queued; once an fd is free it is accepted and works.
+func acceptEMFILE() error {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
+	c, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	var files []*os.File
+	for {
+		f, err := os.Open("/dev/null")
+		if err != nil {
+			if !errors.Is(err, syscall.EMFILE) {
+				return fmt.Errorf("filling the fd table: %v", err)
+			}
+			break
+		}
+		files = append(files, f)
+	}
+	_, aerr := ln.Accept()
+	for _, f := range files {
+		f.Close()
+	}
+	if !errors.Is(aerr, syscall.EMFILE) {
+		return fmt.Errorf("Accept with no fd free: %v, want EMFILE", aerr)
+	}
+	s, err := ln.Accept()
+	if err != nil {
+		return fmt.Errorf("Accept after EMFILE: %v", err)
+	}
+	defer s.Close()
+	c.Write([]byte("kept"))
+	b := make([]byte, 4)
+	s.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if _, err := io.ReadFull(s, b); err != nil || string(b) != "kept" {
+		return fmt.Errorf("the queued connection: %q %v", b, err)
+	}
+	return nil
+}
+
+// udpMsg: ReadMsgUDP/WriteMsgUDP (sendmsg/recvmsg) and a cut datagram.
+func udpMsg() error {
+	a, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	b, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	if err != nil {
+		return err
+	}
+	defer b.Close()
+	if _, _, err := a.WriteMsgUDP([]byte("0123456789"), nil, b.LocalAddr().(*net.UDPAddr)); err != nil {
+		return fmt.Errorf("WriteMsgUDP: %v", err)
+	}
+	buf := make([]byte, 4)
+	b.SetReadDeadline(time.Now().Add(5 * time.Second))
+	n, _, flags, from, err := b.ReadMsgUDP(buf, nil)
+	if err != nil {
+		return fmt.Errorf("ReadMsgUDP: %v", err)
+	}
+	if n != 4 || string(buf) != "0123" || flags&syscall.MSG_TRUNC == 0 {
+		return fmt.Errorf("ReadMsgUDP: %d %q flags %#x", n, buf[:n], flags)
+	}
+	if from.String() != a.LocalAddr().String() {
+		return fmt.Errorf("ReadMsgUDP from %v, want %v", from, a.LocalAddr())
+	}
+	return nil
+}
+
 func main() {
 	check("tcp4 8 MiB echo", bulk("tcp", "127.0.0.1:0", 8<<20))
 	check("tcp6 8 MiB echo", bulk("tcp6", "[::1]:0", 8<<20))
@@ -426,6 +573,10 @@ func main() {
 	check("udp6 echo", udp("udp6", "[::1]:0"))
 	check("socket options", sockopts())
 	check("net.Interfaces", interfaces())
+	check("reset on close with unread data", resetOnClose())
+	check("dual-stack listener (IPV6_V6ONLY 0)", dualStack())
+	check("Accept under EMFILE keeps the connection", acceptEMFILE())
+	check("udp ReadMsgUDP/WriteMsgUDP", udpMsg())
 	if failed {
 		fmt.Println("net-loopback: FAILED")
 		os.Exit(1)
