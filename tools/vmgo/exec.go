@@ -9,11 +9,9 @@ import (
 	"io"
 	"os"
 	"os/exec"
-	"os/signal"
 	"path/filepath"
 	"sort"
 	"strings"
-	"syscall"
 	"time"
 )
 
@@ -116,7 +114,8 @@ func packageFiles(dir string) ([]string, error) {
 // cwd, the image to boot and the words and options to add.  tty says
 // whether the console output goes to a terminal.  Test binaries get the
 // package directory's files (packageFiles) through vmgo-link -files, the
-// working directory set to it, and a VM timeout after -test.timeout.
+// working directory set to it, a VM timeout after -test.timeout, and no
+// network device unless -net says otherwise.
 // Output that is not a terminal keeps the program's exact bytes
 // (vmgo.onlcr=0): go test and test2json parse it.
 func planExec(o runOptions, image string, args []string, cwd string, tty bool) (execPlan, error) {
@@ -131,6 +130,12 @@ func planExec(o runOptions, image string, args []string, cwd string, tty bool) (
 	}
 	if !isTestRun(image, args) {
 		return p, nil
+	}
+	if o.netMode == "" {
+		// No NIC: loopback is all go test's -short runs use, and the
+		// lease's console line would land in the middle of the
+		// output go test parses.
+		p.opts = append(p.opts, "-net=none")
 	}
 	if o.timeout == 0 {
 		if d := testTimeout(args); d > 0 {
@@ -229,7 +234,8 @@ func execArgv(s string) ([]string, error) {
 
 // cmdExec is vmgo exec: vmgo run with every word after IMAGE an argument,
 // set up for go run and go test (planExec), with SIGQUIT (go test's signal
-// for a test past its time) stopping the VM.
+// for a test past its time) dumping the guest's threads and stopping the
+// VM (quitStops).
 func cmdExec(argv []string) int {
 	env, err := execArgv(os.Getenv("VMGO_EXEC_FLAGS"))
 	if err != nil {
@@ -250,18 +256,6 @@ func cmdExec(argv []string) int {
 	if err != nil {
 		return fail("%v", err)
 	}
-
-	// go test sends SIGQUIT when a test runs past its time: make that a
-	// SIGTERM, which vmgo run forwards to QEMU, so no VM is left behind.
-	quit := make(chan os.Signal, 1)
-	signal.Notify(quit, syscall.SIGQUIT)
-	defer signal.Stop(quit)
-	go func() {
-		for range quit {
-			fmt.Fprintln(os.Stderr, "vmgo: SIGQUIT: stopping the VM")
-			syscall.Kill(os.Getpid(), syscall.SIGTERM)
-		}
-	}()
 
 	quitStops = true // boot's SIGQUIT handling: thread dump, then stop (hangkey.go)
 	run := append(append([]string{}, opts...), p.opts...)

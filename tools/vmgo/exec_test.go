@@ -85,7 +85,7 @@ func TestPackageFiles(t *testing.T) {
 	var want []string
 	for _, f := range []string{"a.go", "a_test.go", "link.go", "testdata"} {
 		p := filepath.Join(dir, f)
-		want = append(want, p+":"+p)
+		want = append(want, p)
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("packageFiles = %q, want %q (no sub/)", got, want)
@@ -123,16 +123,30 @@ func TestPlanExec(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(p.opts, []string{"-timeout=1m30s"}) {
-		t.Errorf("opts = %q, want -timeout=1m30s", p.opts)
+	if !reflect.DeepEqual(p.opts, []string{"-net=none", "-timeout=1m30s"}) {
+		t.Errorf("opts = %q, want -net=none -timeout=1m30s", p.opts)
 	}
-	if !contains(p.words, "vmgo.cwd="+empty) || !contains(p.words, "PWD="+empty) || p.temp != "" {
-		t.Errorf("plan = %+v, want vmgo.cwd and PWD of %s and no copy", p, empty)
+	if g := guestPath(empty); !contains(p.words, "vmgo.cwd="+g) || !contains(p.words, "PWD="+g) || p.temp != "" {
+		t.Errorf("plan = %+v, want vmgo.cwd and PWD of %s and no copy", p, g)
 	}
-	// An explicit -timeout wins over -test.timeout.
-	p, _ = planExec(runOptions{timeout: time.Second}, "/tmp/b001/pkg.test", []string{"-test.timeout=1m"}, empty, false)
+	// An explicit -timeout wins over -test.timeout, -net over none.
+	p, _ = planExec(runOptions{timeout: time.Second, netMode: "user"}, "/tmp/b001/pkg.test", []string{"-test.timeout=1m"}, empty, false)
 	if len(p.opts) != 0 {
-		t.Errorf("opts = %q with -timeout given", p.opts)
+		t.Errorf("opts = %q with -timeout and -net given", p.opts)
+	}
+}
+
+func TestGuestPath(t *testing.T) {
+	for in, want := range map[string]string{
+		"/home/u/m/pkg": "/home/u/m/pkg",
+		"/tmp/m/pkg":    "/vmgo-host/tmp/m/pkg",
+		"/tmp":          "/vmgo-host/tmp",
+		"/tmpx/pkg":     "/tmpx/pkg",
+		"/dev/shm/x":    "/vmgo-host/dev/shm/x",
+	} {
+		if got := guestPath(in); got != want {
+			t.Errorf("guestPath(%q) = %q, want %q", in, got, want)
+		}
 	}
 }
 
