@@ -468,6 +468,10 @@ tcp_connect_op(struct socket *so, const struct sock_addr *a, bool nonblock)
 			ip_addr_set_loopback(1, &ip);
 #endif
 	}
+	/* An IPv4 peer of a dual-stack socket: an IPv4 pcb (lwIP matches
+	 * address types). */
+	if (a->family == AF_INET && so->domain == AF_INET6 && !so->bound)
+		ip_addr_set_zero_ip4(&pcb->local_ip);
 	tcp_apply_opts(so);
 	err = tcp_connect(pcb, &ip, a->port, tcp_connected_cb);
 	if (err != ERR_OK)
@@ -544,7 +548,7 @@ tcp_send_op(struct socket *so, const struct iovec *iov, int iovcnt,
 {
 	struct tcp_pcb *pcb;
 	uint64_t deadline = 0;
-	size_t done = 0, total, off = 0, chunk, space;
+	size_t done = 0, total, off = 0, chunk, space, cap = 0xffff;
 	int i = 0, e;
 	u8_t wflags;
 	err_t err;
@@ -569,8 +573,7 @@ tcp_send_op(struct socket *so, const struct iovec *iov, int iovcnt,
 				i++;
 				off = 0;
 			}
-			chunk = MIN(MIN(space, iov[i].iov_len - off),
-			    (size_t)0xffff);
+			chunk = MIN(MIN(space, iov[i].iov_len - off), cap);
 			wflags = TCP_WRITE_FLAG_COPY;
 			if (done + chunk < total)
 				wflags |= TCP_WRITE_FLAG_MORE;
@@ -579,11 +582,18 @@ tcp_send_op(struct socket *so, const struct iovec *iov, int iovcnt,
 			if (err == ERR_OK) {
 				done += chunk;
 				off += chunk;
+				cap = 0xffff;
 				continue;
 			}
 			if (err != ERR_MEM)
 				return done > 0 ? (long)done :
 				    -sock_lwip_errno(err);
+			if (chunk > TCP_MSS) {
+				/* Too many segments for the queue: try
+				 * less before waiting. */
+				cap = chunk / 2;
+				continue;
+			}
 		}
 		/* No room: push out what is queued, then wait for acks. */
 		if (so->state == SS_CONNECTED)

@@ -167,6 +167,8 @@ udp_connect_op(struct socket *so, const struct sock_addr *a, bool nonblock)
 	r = udp_dest(a, &ip);
 	if (r < 0)
 		return r;
+	if (a->family == AF_INET && so->domain == AF_INET6 && !so->bound)
+		ip_addr_set_zero_ip4(&pcb->local_ip);	/* dual stack */
 	udp_apply_opts(so);
 	err = udp_connect(pcb, &ip, a->port);
 	if (err != ERR_OK)
