@@ -4,7 +4,8 @@
 #   make run       set up if needed, build, boot examples/hello under QEMU
 #   make test      set up if needed, host unit tests and guest tests
 #   make           build the runtime and tools into $(O)
-#   make fuzz      fuzz the file table checker for FUZZ_TIME (300) seconds
+#   make fuzz      fuzz the file table checker and the network ingress path
+#                  for FUZZ_TIME (300) seconds each
 #   make bench     vmgo against a Linux guest: docs/benchmarks.md (not a test)
 #   make install PREFIX=/usr/local
 #   make setup     install packages and fetch lwIP (tools/setup)
@@ -157,7 +158,8 @@ test: $(SETUP_STAMP)
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)O=$(O) tests/run
 
-# Fuzz the file table checker (tests/fuzz/run, libFuzzer) for FUZZ_TIME
+# Fuzz the file table checker and the network ingress path (tests/fuzz/run,
+# tests/fuzz/net, libFuzzer) for FUZZ_TIME
 # seconds; make test runs it for 20.
 FUZZ_TIME	?= 300
 fuzz: all
