@@ -331,6 +331,6 @@ virtio_pci_probe(struct pci_dev *p)
 		kfree(v);
 		return;
 	}
-	v->dev.intr_kind = p->msix_cap != 0 ? "MSI-X" : "polled (no MSI-X)";
+	v->dev.intr_kind = "MSI-X";	/* INTx is never used */
 	virtio_attach(&v->dev);
 }

@@ -499,9 +499,10 @@ vnet_setup(struct vnet *v, const char **what)
 
 	*what = "interrupts";
 	v->intr_set = true;
-	if (d->ops->setup_intr(d, 2, vnet_intr, v) != 0) {
-		kprintf("vmgo: virtio-net at %s: no usable interrupt; polling "
-		    "every millisecond\n", d->where);
+	r = d->ops->setup_intr(d, 2, vnet_intr, v);
+	if (r != 0) {
+		kprintf("vmgo: virtio-net at %s: no %s (error %d); polling "
+		    "every millisecond\n", d->where, d->intr_kind, -r);
 		d->intr_kind = "polled";
 		r = virtio_poll_thread(vnet_intr, v);
 		if (r != 0)
