@@ -72,11 +72,11 @@ sock_ip_local(const ip_addr_t *ip)
 		return false;
 	}
 #endif
-	if (ip4_addr_isbroadcast_u32(ip_2_ip4(ip)->addr, netif_default) ||
-	    ip_2_ip4(ip)->addr == IPADDR_BROADCAST)
+	if (ip_2_ip4(ip)->addr == IPADDR_BROADCAST)
 		return true;
 	NETIF_FOREACH(n) {
-		if (ip4_addr_cmp(netif_ip4_addr(n), ip_2_ip4(ip)))
+		if (ip4_addr_cmp(netif_ip4_addr(n), ip_2_ip4(ip)) ||
+		    ip4_addr_isbroadcast(ip_2_ip4(ip), n))
 			return true;
 	}
 	return false;
