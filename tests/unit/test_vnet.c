@@ -6,7 +6,8 @@
  * VERSION_1), the receive ring kept full, received frames (single,
  * merged, partial checksum) handed up and their buffers re-posted,
  * interrupts re-enabled only when the ring is drained, transmit copies,
- * a full transmit ring and its reclaim, and TSO headers.
+ * a full transmit ring and its reclaim, TSO headers, and randomised
+ * traffic both ways with out-of-order transmit completion.
  */
 #include "harness.h"
 #include "host_shim.h"
@@ -570,4 +571,107 @@ TEST(probe_all_is_nic_probe_all)
 	vnet_count = 0;
 	EXPECT_EQ(nic_probe_all(), 0);
 	EXPECT_EQ(nic_probe_all(), 0);
+}
+
+/*
+ * Randomised traffic both ways for a while (a fixed seed, so a failure
+ * repeats): frames of 14..5000 bytes arrive (merged over several
+ * buffers), the stack polls with random budgets, sends frames of random
+ * sizes and pieces, and the device completes transmissions in a random
+ * order.  Every frame must come through whole and in order, and every
+ * buffer must end up back where it belongs.
+ */
+TEST(random_traffic)
+{
+	struct fake_dev *f = new_dev(BASIC |
+	    VIRTIO_BIT(VIRTIO_NET_F_MRG_RXBUF));
+	static uint8_t fr[5000], out[NIC_FRAME_MAX + 64];
+	struct virtio_net_hdr h;
+	uint16_t pend[256];
+	struct nic_seg seg[4];
+	size_t lens[64], len, off;
+	unsigned int seed = 12345, rx_sent = 0, rx_got = 0, tx_sent = 0;
+	unsigned int tx_seen = 0, budget, k;
+	int npend = 0, i, n, nd, r, step, bad = 0;
+	struct nic *nic;
+	uint16_t head;
+
+#define RND()	(seed = seed * 1103515245U + 12345U, (seed >> 16) & 0x7fff)
+	EXPECT_EQ(vnet_attach(&f->dev), 0);
+	nic = attached[nattached - 1];
+	for (step = 0; step < 20000; step++) {
+		switch (RND() % 4) {
+		case 0:		/* the device receives up to 8 frames */
+			n = (int)(RND() % 8) + 1;
+			for (i = 0; i < n && rx_sent - rx_got < MAX_FRAMES &&
+			    fake_vq_avail(&f->fq[VNET_RXQ]) >= 3; i++) {
+				len = 14 + RND() % (sizeof(fr) - 14);
+				fill(fr, len, rx_sent);
+				lens[rx_sent % 64] = len;
+				dev_receive(f, fr, len, NULL);
+				rx_sent++;
+			}
+			break;
+		case 1:		/* the stack polls */
+			budget = RND() % 16 + 1;
+			nframes = 0;
+			r = nic->ops->rx_poll(nic, (int)budget);
+			if (r != nframes || (unsigned int)r > budget)
+				bad++;
+			for (i = 0; i < r && i < MAX_FRAMES; i++, rx_got++) {
+				fill(fr, lens[rx_got % 64], rx_got);
+				if (frames[i].len != lens[rx_got % 64] ||
+				    memcmp(frames[i].data, fr, frames[i].len))
+					bad++;
+			}
+			break;
+		case 2:		/* the stack sends, in up to 4 pieces */
+			len = 14 + RND() % 1500;
+			fill(fr, len, 1000 + tx_sent);
+			n = (int)(RND() % 4) + 1;
+			for (i = 0, off = 0; i < n; i++) {
+				k = i + 1 == n ? (unsigned int)(len - off) :
+				    (unsigned int)(RND() % (len - off + 1));
+				seg[i].base = fr + off;
+				seg[i].len = k;
+				off += k;
+			}
+			r = nic->ops->tx(nic, seg, n, NULL);
+			if (r == 0)
+				tx_sent++;
+			else if (r != -ENOBUFS)
+				bad++;
+			/* the device takes it off the ring at once */
+			while (npend < 256 && (len = dev_transmit(f, &h, out,
+			    &head, &nd)) != 0) {
+				fill(fr, len, 1000 + tx_seen);
+				if (memcmp(out, fr, len) != 0)
+					bad++;
+				tx_seen++;
+				pend[npend++] = head;
+			}
+			break;
+		case 3:		/* the device completes some, in any order */
+			n = npend ? (int)(RND() % (unsigned int)npend) + 1 : 0;
+			for (i = 0; i < n; i++) {
+				k = RND() % (unsigned int)npend;
+				fake_vq_push(&f->fq[VNET_TXQ], pend[k], 0);
+				pend[k] = pend[--npend];
+			}
+			break;
+		}
+	}
+#undef RND
+	EXPECT_EQ(bad, 0);
+	EXPECT(rx_got > 1000);
+	EXPECT(tx_seen > 1000);
+	EXPECT_EQ(tx_seen, tx_sent);
+	/* Drain: everything back in its ring. */
+	while (npend > 0)
+		fake_vq_push(&f->fq[VNET_TXQ], pend[--npend], 0);
+	while (nic->ops->rx_poll(nic, 64) > 0)
+		;
+	EXPECT_EQ(fake_vq_avail(&f->fq[VNET_RXQ]), 256);
+	EXPECT_EQ(((struct vnet *)nic->drv)->ntx_free, 256);
+	EXPECT_EQ(nic->rx_drops, 0);
 }
