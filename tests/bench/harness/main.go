@@ -399,16 +399,17 @@ func (r *running) waitExit(timeout time.Duration) error {
 }
 
 var (
-	reMain    = regexp.MustCompile(`^bench: main tsc=(\d+) mono=(\d+)`)
-	reHz      = regexp.MustCompile(`^bench: tsc-hz=(\d+)`)
-	reHello   = regexp.MustCompile(`^bench: hello`)
-	reBoot    = regexp.MustCompile(`vmgo: boottime: entry-tsc (\d+) tsc-hz (\d+)`)
+	reMain  = regexp.MustCompile(`^bench: main tsc=(\d+) mono=(\d+)`)
+	reHz    = regexp.MustCompile(`^bench: tsc-hz=(\d+)`)
+	reHello = regexp.MustCompile(`^bench: hello`)
+	reBoot  = regexp.MustCompile(`vmgo: boottime: entry-tsc (\d+) tsc-hz (\d+) now-tsc (\d+)`)
 )
 
 // bootRun is one boot of hello: what the boot figures need.
 type bootRun struct {
 	wall      float64 // s, QEMU start to the main line
 	guestMain float64 // s, guest's first instruction (vmgo) / kernel clock start (Linux) to main
+	kmain     float64 // s, vmgo only: boot_main's entry to the Go thread's creation
 	resetMain float64 // s, the vCPU's reset to main (TSC; TCG starts it at 0)
 	total     float64 // s, QEMU start to its exit
 }
@@ -457,7 +458,9 @@ func bootOnce(g guest, timeout time.Duration) (*bootRun, error) {
 		}
 		entry, _ := strconv.ParseFloat(e[1], 64)
 		khz, _ := strconv.ParseFloat(e[2], 64)
+		now, _ := strconv.ParseFloat(e[3], 64)
 		br.guestMain = (tsc - entry) / khz
+		br.kmain = (now - entry) / khz
 	}
 	return br, nil
 }
@@ -744,6 +747,7 @@ func main() {
 		fg := fig("boot.guest."+mach, "boot to main, guest's own (first instruction or kernel clock to main) ("+mach+")", "s", false)
 		fr := fig("boot.reset."+mach, "boot to main, vCPU reset to main by the TSC ("+mach+")", "s", false)
 		ft := fig("boot.total."+mach, "hello: QEMU start to QEMU exit ("+mach+")", "s", false)
+		fk := fig("boot.runtime."+mach, "vmgo only: boot_main to starting Go (the C runtime's share of the guest's own time) ("+mach+")", "s", false)
 		subj := []string{"vmgo"}
 		if mach == "microvm" {
 			why := "Debian's kernel prints nothing on QEMU's microvm machine (no PVH boot of the bzImage with -nodefaults ISA serial), so no Linux figure; ratios use q35"
@@ -776,8 +780,12 @@ func main() {
 			v func(*bootRun) float64
 		}{{fg, func(b *bootRun) float64 { return b.guestMain }},
 			{fr, func(b *bootRun) float64 { return b.resetMain }},
-			{ft, func(b *bootRun) float64 { return b.total }}} {
+			{ft, func(b *bootRun) float64 { return b.total }},
+			{fk, func(b *bootRun) float64 { return b.kmain }}} {
 			for _, s := range subj {
+				if x.f == fk && s != "vmgo" {
+					continue
+				}
 				if fw.Why[s] != "" {
 					x.f.Why[s] = fw.Why[s]
 					continue
