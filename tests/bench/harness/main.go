@@ -101,6 +101,7 @@ type figure struct {
 	Higher bool              `json:"higher_is_better"`
 	Stats  map[string]*stats `json:"stats"`
 	Why    map[string]string `json:"not_measured"` // subject -> reason
+	Fails  map[string]string `json:"failed_runs"`  // subject -> "k of n runs failed: why"
 	Note   string            `json:"note,omitempty"`
 }
 
@@ -133,7 +134,7 @@ func fig(key, name, unit string, higher bool) *figure {
 		return f
 	}
 	f := &figure{Key: key, Name: name, Unit: unit, Higher: higher,
-		Stats: map[string]*stats{}, Why: map[string]string{}}
+		Stats: map[string]*stats{}, Why: map[string]string{}, Fails: map[string]string{}}
 	figs[key] = f
 	res.Figures = append(res.Figures, f)
 	return f
@@ -145,12 +146,19 @@ func report(f *figure, subj string) {
 		if s := f.Stats[subj]; s != nil {
 			fmt.Printf("%-28s %-6s median %.4g %s (min %.4g, max %.4g, n=%d)\n",
 				f.Key, subj, s.Median, f.Unit, s.Min, s.Max, len(s.Vals))
+			if fl := f.Fails[subj]; fl != "" {
+				fmt.Printf("%-28s %-6s %s\n", f.Key, subj, fl)
+			}
 		} else if w := f.Why[subj]; w != "" {
 			fmt.Printf("%-28s %-6s not measured: %s\n", f.Key, subj, w)
 		}
 		return
 	}
 	name := f.Key + "/" + subj
+	if fl := f.Fails[subj]; fl != "" {
+		fmt.Printf("FAIL %s: %s\n", name, fl)
+		return
+	}
 	switch {
 	case f.Stats[subj] != nil:
 		fmt.Printf("ok %s (%.4g %s)\n", name, f.Stats[subj].Median, f.Unit)
@@ -968,26 +976,36 @@ func netFigures(n int, haveLinux bool, whyLinux, whyNet string) {
 		}
 		vals[f][s] = append(vals[f][s], v)
 	}
+	// A failed run is counted and the next round tries again: a guest
+	// that fails now and then gets its figure from the runs that worked
+	// and the count of those that did not.
+	fails := map[*figure]map[string][]string{}
+	failRun := func(f *figure, s string, err error) {
+		if fails[f] == nil {
+			fails[f] = map[string][]string{}
+		}
+		fails[f][s] = append(fails[f][s], strings.TrimPrefix(err.Error(), "FAIL "))
+	}
 	stopSubj := func(i int, s string, err error) {
 		fs := []*figure{wr[i][0], wr[i][1]}
 		if i == 0 {
 			fs = append(fs, f200, fdown, fup)
 		}
 		for _, f := range fs {
-			if f.Why[s] == "" {
-				f.Why[s] = err.Error()
-			}
+			failRun(f, s, err)
 		}
 	}
+	dead, served := map[string]bool{}, map[string]int{}
 	for k := 0; k < n; k++ {
 		for i, smp := range smps {
 			for _, s := range subj {
-				if wr[i][0].Why[s] != "" {
+				if wr[i][0].Why[s] != "" || dead[s] {
 					continue
 				}
 				r, err := startServer(s, smp)
 				if err != nil {
 					stopSubj(i, s, failf("%v", err))
+					dead[s] = true
 					continue
 				}
 				to := 60 * time.Second
@@ -998,8 +1016,12 @@ func netFigures(n int, haveLinux bool, whyLinux, whyNet string) {
 				if err != nil {
 					r.stop()
 					stopSubj(i, s, err)
+					// Never answered yet: it will not in the next
+					// rounds either (no networking, say); stop.
+					dead[s] = served[s] == 0
 					continue
 				}
+				served[s]++
 				if i == 0 {
 					add(f200, s, t)
 				}
@@ -1008,12 +1030,12 @@ func netFigures(n int, haveLinux bool, whyLinux, whyNet string) {
 				}
 				w, err := runWrk(s, secs)
 				if err != nil {
-					r.stop()
-					stopSubj(i, s, err)
-					continue
+					failRun(wr[i][0], s, err)
+					failRun(wr[i][1], s, err)
+				} else {
+					add(wr[i][0], s, w.rps)
+					add(wr[i][1], s, w.p99ms)
 				}
-				add(wr[i][0], s, w.rps)
-				add(wr[i][1], s, w.p99ms)
 				if i == 0 {
 					for _, x := range []struct {
 						f  *figure
@@ -1024,7 +1046,7 @@ func netFigures(n int, haveLinux bool, whyLinux, whyNet string) {
 						}
 						v, err := x.fn(s, bulk)
 						if err != nil {
-							x.f.Why[s] = err.Error()
+							failRun(x.f, s, err)
 							continue
 						}
 						add(x.f, s, v)
@@ -1036,10 +1058,20 @@ func netFigures(n int, haveLinux bool, whyLinux, whyNet string) {
 	}
 	for _, f := range all {
 		for _, s := range subj {
+			fl := fails[f][s]
 			if f.Why[s] == "" && len(vals[f][s]) > 0 {
 				f.Stats[s] = newStats(vals[f][s])
+				if len(fl) > 0 {
+					f.Fails[s] = fmt.Sprintf("%d of %d runs failed, first: %s",
+						len(fl), len(fl)+len(vals[f][s]), fl[0])
+				}
+			} else if f.Why[s] == "" && len(fl) > 0 {
+				f.Why[s] = fmt.Sprintf("every run failed (%d), first: %s", len(fl), fl[0])
+				if *smoke {
+					f.Why[s] = "FAIL " + f.Why[s]
+				}
 			}
-			if strings.HasPrefix(f.Why[s], "FAIL ") {
+			if strings.HasPrefix(f.Why[s], "FAIL ") || f.Fails[s] != "" {
 				failed = true
 			}
 		}

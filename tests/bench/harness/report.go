@@ -90,7 +90,11 @@ func cell(f *figure, s string) string {
 		if len(st.Vals) == 1 {
 			return fmtV(st.Median) + " " + f.Unit
 		}
-		return fmt.Sprintf("%s %s (%s–%s)", fmtV(st.Median), f.Unit, fmtV(st.Min), fmtV(st.Max))
+		fl := ""
+		if f.Fails[s] != "" {
+			fl = " ²"
+		}
+		return fmt.Sprintf("%s %s (%s–%s)%s", fmtV(st.Median), f.Unit, fmtV(st.Min), fmtV(st.Max), fl)
 	}
 	if w := f.Why[s]; w != "" {
 		return "not measured¹"
@@ -220,6 +224,18 @@ func writeDoc(path, png string) error {
 		for _, s := range []string{"vmgo", "linux", "host"} {
 			if f.Why[s] != "" && f.Stats[s] == nil {
 				w("- %s, %s: %s\n", f.Key, s, strings.TrimPrefix(f.Why[s], "FAIL "))
+			}
+		}
+	}
+	first := true
+	for _, f := range res.Figures {
+		for _, s := range []string{"vmgo", "linux", "host"} {
+			if f.Fails[s] != "" {
+				if first {
+					w("\n² Runs that failed (the figure is from the others):\n\n")
+					first = false
+				}
+				w("- %s, %s: %s\n", f.Key, s, f.Fails[s])
 			}
 		}
 	}
