@@ -178,10 +178,14 @@ func TestQemuArgsNet(t *testing.T) {
 			t.Errorf("QEMU command line lacks %q:\n%s", want, line)
 		}
 	}
+	if strings.Contains(line, "force-legacy") {
+		t.Errorf("q35 got the microvm-only virtio-mmio setting: %s", line)
+	}
 	// -net none: no NIC at all (-nodefaults leaves out QEMU's), still the rng.
 	none, _ := parseNet("none", nil)
 	line = strings.Join(qemuArgs(runConfig{machine: "microvm", mem: "256M", smp: 1, accel: "tcg", net: none}), " ")
 	if strings.Contains(line, "-netdev") || strings.Contains(line, "virtio-net") || strings.Contains(line, "-qmp") ||
+		!strings.Contains(line, "-global virtio-mmio.force-legacy=false") ||
 		!strings.Contains(line, "-device virtio-rng-device") || !strings.Contains(line, "-nodefaults") {
 		t.Errorf("-net none on microvm: %s", line)
 	}

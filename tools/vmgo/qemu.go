@@ -131,6 +131,12 @@ func qemuArgs(c runConfig) []string {
 		"-serial", "chardev:vmgo-console",
 	}
 	args = append(args, debugDevices(c.debugcon)...)
+	if c.machine == "microvm" {
+		// QEMU 7's microvm makes its virtio-mmio transports legacy
+		// (version 1) unless told otherwise; vmgo's drivers speak
+		// version 2, the virtio 1.x register layout (virtio 1.2 §4.2.2).
+		args = append(args, "-global", "virtio-mmio.force-legacy=false")
+	}
 	args = append(args, netArgs(c.net, c.machine)...)
 	args = append(args, rngArgs(c.machine)...)
 	if c.qmp != "" {

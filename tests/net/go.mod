@@ -1,0 +1,3 @@
+module vmgo/tests/net
+
+go 1.21
