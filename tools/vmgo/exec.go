@@ -128,32 +128,34 @@ func planExec(o runOptions, image string, args []string, cwd string, tty bool) (
 			p.words = append(p.words, name+"="+v)
 		}
 	}
-	if !isTestRun(image, args) {
-		return p, nil
+	maps, err := extraFiles(os.Getenv("VMGO_EXEC_FILES"), cwd)
+	if err != nil {
+		return p, err
 	}
-	if o.netMode == "" {
-		// No NIC: loopback is all go test's -short runs use, and the
-		// lease's console line would land in the middle of the
-		// output go test parses.
-		p.opts = append(p.opts, "-net=none")
-	}
-	if o.timeout == 0 {
-		if d := testTimeout(args); d > 0 {
-			p.opts = append(p.opts, "-timeout="+(d+execTimeoutGrace).String())
+	if isTestRun(image, args) {
+		if o.netMode == "" {
+			// No NIC: loopback is all go test's -short runs use,
+			// and the lease's console line would land in the
+			// middle of the output go test parses.
+			p.opts = append(p.opts, "-net=none")
+		}
+		if o.timeout == 0 {
+			if d := testTimeout(args); d > 0 {
+				p.opts = append(p.opts, "-timeout="+(d+execTimeoutGrace).String())
+			}
+		}
+		if cwd != "" && cwd != "/" {
+			pkg, err := packageFiles(cwd)
+			if err != nil {
+				return p, fmt.Errorf("reading the package directory: %v", err)
+			}
+			for _, src := range pkg {
+				maps = append(maps, src+":"+guestPath(src))
+			}
+			gcwd := guestPath(cwd)
+			p.words = append(p.words, "vmgo.cwd="+gcwd, "PWD="+gcwd)
 		}
 	}
-	if cwd == "" || cwd == "/" {
-		return p, nil
-	}
-	maps, err := packageFiles(cwd)
-	if err != nil {
-		return p, fmt.Errorf("reading the package directory: %v", err)
-	}
-	gcwd := guestPath(cwd)
-	for i, src := range maps {
-		maps[i] = src + ":" + guestPath(src)
-	}
-	p.words = append(p.words, "vmgo.cwd="+gcwd, "PWD="+gcwd)
 	if len(maps) == 0 {
 		return p, nil
 	}
@@ -173,10 +175,40 @@ func planExec(o runOptions, image string, args []string, cwd string, tty bool) (
 	cmd.Stdout = os.Stderr
 	cmd.Stderr = os.Stderr
 	if err := cmd.Run(); err != nil {
-		return p, fmt.Errorf("adding %s's files to the image (%s): %v", cwd, link, err)
+		return p, fmt.Errorf("adding files to the image (%s): %v", link, err)
 	}
 	p.image = out
 	return p, nil
+}
+
+// extraFiles turns $VMGO_EXEC_FILES, SRC[:GUESTPATH][,...], into
+// vmgo-link -files mappings: a relative SRC is relative to cwd, and
+// without GUESTPATH the file goes to guestPath of its absolute path (where
+// a test expects a file outside its package directory, such as
+// ../../lib/time/zoneinfo.zip).
+func extraFiles(spec, cwd string) ([]string, error) {
+	var maps []string
+	for _, m := range strings.Split(spec, ",") {
+		if m = strings.TrimSpace(m); m == "" {
+			continue
+		}
+		src, guest := m, ""
+		if i := strings.LastIndex(m, ":/"); i >= 0 {
+			src, guest = m[:i], m[i+1:]
+		}
+		if !filepath.IsAbs(src) {
+			src = filepath.Join(cwd, src)
+		}
+		src = filepath.Clean(src)
+		if _, err := os.Lstat(src); err != nil {
+			return nil, fmt.Errorf("VMGO_EXEC_FILES: %v", err)
+		}
+		if guest == "" {
+			guest = guestPath(src)
+		}
+		maps = append(maps, src+":"+guest)
+	}
+	return maps, nil
 }
 
 // shadowedRoot is where vmgo exec puts host paths that the guest's own

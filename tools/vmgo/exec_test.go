@@ -150,6 +150,20 @@ func TestGuestPath(t *testing.T) {
 	}
 }
 
+func TestExtraFiles(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "z.zip"), nil, 0o644)
+	os.Mkdir(filepath.Join(dir, "pkg"), 0o755)
+	got, err := extraFiles(" ../z.zip, "+dir+"/z.zip:/srv/z.zip,", filepath.Join(dir, "pkg"))
+	want := []string{dir + "/z.zip:" + guestPath(dir+"/z.zip"), dir + "/z.zip:/srv/z.zip"}
+	if err != nil || !reflect.DeepEqual(got, want) {
+		t.Errorf("extraFiles = %q, %v; want %q", got, err, want)
+	}
+	if _, err := extraFiles("missing", dir); err == nil {
+		t.Errorf("extraFiles of a missing file: no error")
+	}
+}
+
 func contains(l []string, s string) bool {
 	for _, x := range l {
 		if x == s {
