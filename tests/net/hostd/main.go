@@ -17,7 +17,8 @@
 //	                              SHA-256 of both compared
 //	hostd udp ADDR N              N datagrams to a UDP echo server, each answered
 //	hostd tls URL CAFILE WANT     HTTPS GET trusting only CAFILE, body WANT
-//	hostd conns ADDR N            N connections held open at once, then each
+//	hostd conns ADDR N [PAR]      N connections held open at once (PAR
+//	                              opened at a time, default 32), then each
 //	                              one's "ping I" answered "pong I open=N"
 //
 // Each client prints "hostd: ok ..." and exits 0, or "hostd: FAIL ..." and
@@ -74,8 +75,12 @@ func main() {
 		udp(a[0], atoi(a[1]))
 	case cmd == "tls" && len(a) == 3:
 		tlsGet(a[0], a[1], a[2])
-	case cmd == "conns" && len(a) == 2:
-		conns(a[0], atoi(a[1]))
+	case cmd == "conns" && (len(a) == 2 || len(a) == 3):
+		par := 32
+		if len(a) == 3 {
+			par = max(atoi(a[2]), 1)
+		}
+		conns(a[0], atoi(a[1]), par)
 	default:
 		failf("bad command line %q", os.Args[1:])
 	}
@@ -433,13 +438,13 @@ func tlsGet(url, caFile, want string) {
 
 // conns opens n connections, keeps them all open, then asks each for a
 // pong: every answer must count n open connections.
-func conns(addr string, n int) {
+func conns(addr string, n, par int) {
 	start := time.Now()
 	cs := make([]net.Conn, n)
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	var firstErr error
-	sem := make(chan struct{}, 32)
+	sem := make(chan struct{}, par)
 	for i := range cs {
 		wg.Add(1)
 		sem <- struct{}{}
