@@ -758,7 +758,7 @@ func main() {
 		fk := fig("boot.runtime."+mach, "vmgo only: boot_main to starting Go (the C runtime's share of the guest's own time) ("+mach+")", "s", false)
 		subj := []string{"vmgo"}
 		if mach == "microvm" {
-			why := "Debian's kernel prints nothing on QEMU's microvm machine (no PVH boot of the bzImage with -nodefaults ISA serial), so no Linux figure; ratios use q35"
+			why := "Debian's kernel hangs early on QEMU's microvm machine (\"tsc: Unable to calibrate against PIT\", \"No reference (HPET/PMTIMER) available\", then nothing for 90 s, also with pit=on,pic=on,rtc=on), so no Linux figure; vmgo's microvm figures are compared with Linux on q35"
 			fw.Why["linux"], fg.Why["linux"], fr.Why["linux"], ft.Why["linux"] = why, why, why, why
 		} else if haveLinux && *smoke {
 			why := "smoke mode boots the Linux guest only for the server"

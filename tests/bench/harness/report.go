@@ -214,6 +214,11 @@ func writeDoc(path, png string) error {
 		}
 	}
 
+	if t := sizeTable(*vmgoServer, *hostServer); t != "" {
+		w("\nWhere the server image's extra bytes are (sections of the ELF image, `size -A`, that\n")
+		w("differ by more than 16 KiB from the Go binary built for Linux):\n\n%s", t)
+	}
+
 	w("\n## All figures\n\n")
 	w("| figure | vmgo | Linux guest | ratio | host process |\n| --- | --- | --- | --- | --- |\n")
 	for _, f := range res.Figures {
@@ -359,4 +364,62 @@ plot %q using 1:(1):($1-0.35):($1+0.35):($3<1?$3:1):($3<1?1:$3):4:xtic(2) with b
 		return fmt.Errorf("gnuplot: %v: %s", err, out)
 	}
 	return nil
+}
+
+// sections: name -> size in bytes, from binutils' size -A.
+func sections(p string) map[string]int64 {
+	out, err := exec.Command("size", "-A", p).Output()
+	if err != nil {
+		return nil
+	}
+	m := map[string]int64{}
+	for _, l := range strings.Split(string(out), "\n") {
+		var name string
+		var sz, addr int64
+		// .bss and friends take no room in the file.
+		if n, _ := fmt.Sscanf(l, "%s %d %d", &name, &sz, &addr); n >= 2 &&
+			strings.HasPrefix(name, ".") && !strings.Contains(name, "bss") {
+			m[name] += sz
+		}
+	}
+	return m
+}
+
+// sizeTable: the sections whose sizes differ by more than 16 KiB.
+func sizeTable(img, bin string) string {
+	a, b := sections(img), sections(bin)
+	if a == nil || b == nil {
+		return ""
+	}
+	var names []string
+	for n := range a {
+		names = append(names, n)
+	}
+	for n := range b {
+		if _, ok := a[n]; !ok {
+			names = append(names, n)
+		}
+	}
+	type row struct {
+		n    string
+		d    int64
+		x, y int64
+	}
+	var rows []row
+	for _, n := range names {
+		if d := a[n] - b[n]; d > 16<<10 || d < -16<<10 {
+			rows = append(rows, row{n, d, a[n], b[n]})
+		}
+	}
+	for i := 1; i < len(rows); i++ {
+		for j := i; j > 0 && rows[j].d > rows[j-1].d; j-- {
+			rows[j], rows[j-1] = rows[j-1], rows[j]
+		}
+	}
+	var sb strings.Builder
+	sb.WriteString("| section | vmgo image | Go binary (linux) | difference |\n| --- | --- | --- | --- |\n")
+	for _, r := range rows {
+		fmt.Fprintf(&sb, "| %s | %d KiB | %d KiB | %+d KiB |\n", r.n, r.x>>10, r.y>>10, r.d>>10)
+	}
+	return sb.String()
 }
