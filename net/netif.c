@@ -114,7 +114,8 @@ nic_input(struct nic *nic, const void *frame, size_t len, int csum_ok)
 	struct net_iface *ifc = nic->stack;
 	struct pbuf *p;
 
-	if (len < NIC_ETH_HLEN || len > NIC_FRAME_MAX || ifc == NULL) {
+	/* pbuf lengths are 16-bit: longer frames (a driver bug) go. */
+	if (len < NIC_ETH_HLEN || len > 0xffff || ifc == NULL) {
 		nic->rx_drops++;
 		return;
 	}

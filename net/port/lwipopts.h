@@ -132,6 +132,9 @@
 #define LWIP_TCP_TIMESTAMPS		0
 #define LWIP_TCP_SACK_OUT		0
 #define SO_REUSE			1
+/* Unpredictable initial sequence numbers (RFC 6528), not lwIP's counter. */
+#define LWIP_HOOK_FILENAME		"arch/vmgo_hooks.h"
+#define LWIP_HOOK_TCP_ISN		net_port_tcp_isn
 #define MEMP_NUM_TCP_PCB		1100
 #define MEMP_NUM_TCP_PCB_LISTEN		128
 #define MEMP_NUM_TCP_SEG		(8 * TCP_SND_QUEUELEN)

@@ -61,6 +61,13 @@ net_port_rand(void)
 	return (uint32_t)rnd;
 }
 
+u32_t
+net_port_tcp_isn(const ip_addr_t *local_ip, u16_t local_port,
+    const ip_addr_t *remote_ip, u16_t remote_port)
+{
+	return net_port_rand();
+}
+
 void
 net_port_diag(const char *fmt, ...)
 {

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * arch/vmgo_hooks.h: the lwIP hooks vmgo sets (LWIP_HOOK_FILENAME in
+ * lwipopts.h); lwIP includes this after its own headers in the files that
+ * call hooks.  Defined in net/port/sys_arch.c.
+ */
+#ifndef VMGO_NET_PORT_ARCH_HOOKS_H
+#define VMGO_NET_PORT_ARCH_HOOKS_H
+
+#include "lwip/ip_addr.h"
+
+/*
+ * LWIP_HOOK_TCP_ISN: the initial sequence number of a connection, as RFC
+ * 6528 §3 says: a 4 µs clock plus a keyed hash of the connection's
+ * addresses and ports.  Core lock held.
+ */
+u32_t	net_port_tcp_isn(const ip_addr_t *local_ip, u16_t local_port,
+	    const ip_addr_t *remote_ip, u16_t remote_port);
+
+#endif
