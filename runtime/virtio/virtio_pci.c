@@ -254,17 +254,18 @@ static const struct virtio_ops vpci_ops = {
 
 /*
  * Map the structure a virtio capability at config offset cap describes;
- * *len gets its length.  NULL if its BAR is unusable.
+ * *len gets its length.  NULL if its BAR is unusable.  The BAR is not
+ * sized (pci_bar_addr): the capability says where in it to look.
  */
 static volatile uint8_t *
 map_cap(struct pci_dev *p, unsigned int cap, uint32_t *len)
 {
-	uint64_t base, size;
+	uint64_t base;
 	uint32_t off = pci_read32(p, cap + CAP_OFFSET);
 
 	*len = pci_read32(p, cap + CAP_LENGTH);
-	if (pci_bar(p, pci_read8(p, cap + CAP_BAR), &base, &size) != 0 ||
-	    (uint64_t)off + *len > size || *len == 0)
+	if (pci_bar_addr(p, pci_read8(p, cap + CAP_BAR), &base) != 0 ||
+	    *len == 0 || base + off + *len < base)
 		return NULL;
 	return vm_map_mmio(base + off, *len);
 }

@@ -61,10 +61,17 @@ void	pci_write16(const struct pci_dev *p, unsigned int off, uint16_t v);
 void	pci_scan(void (*fn)(struct pci_dev *p));
 /*
  * Memory BAR i (a 64-bit BAR takes i and i+1): its address in *addr and
- * size in *size (sized with decoding off, PCI 3.0 §6.2.5.1).  0, -ENODEV
- * (no memory BAR there, or not assigned).
+ * size in *size (sized with decoding off, PCI 3.0 §6.2.5.1: slow under
+ * QEMU, which remaps memory on each step; prefer pci_bar_addr).  0,
+ * -ENODEV (no memory BAR there, or not assigned).
  */
 int	pci_bar(const struct pci_dev *p, int i, uint64_t *addr, uint64_t *size);
+/*
+ * The address memory BAR i decodes, from configuration reads alone (no
+ * sizing: under QEMU every BAR or decode change remaps guest memory,
+ * which is slow).  0, -ENODEV (I/O BAR, unassigned, or none).
+ */
+int	pci_bar_addr(const struct pci_dev *p, int i, uint64_t *addr);
 /* Config offset of the first capability with id at or after the one at
  * start (0: from the beginning; else continue after start), or 0. */
 unsigned int pci_cap_next(const struct pci_dev *p, uint8_t id,

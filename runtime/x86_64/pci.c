@@ -197,6 +197,31 @@ pci_bar(const struct pci_dev *p, int i, uint64_t *addr, uint64_t *size)
 	return 0;
 }
 
+/* See dev.h.  Config reads only: no sizing, so nothing is remapped. */
+int
+pci_bar_addr(const struct pci_dev *p, int i, uint64_t *addr)
+{
+	unsigned int off = PCI_BAR0 + 4 * (unsigned int)i;
+	uint32_t lo;
+	uint64_t a;
+
+	if (i < 0 || i > 5 || (pci_read8(p, PCI_HEADER) & HEADER_TYPE) != 0)
+		return -ENODEV;
+	lo = pci_read32(p, off);
+	if (lo & BAR_IO)
+		return -ENODEV;
+	a = lo & BAR_MEM_MASK;
+	if ((lo & 0x6) == BAR_TYPE_64) {
+		if (i == 5)
+			return -ENODEV;
+		a |= (uint64_t)pci_read32(p, off + 4) << 32;
+	}
+	if (a == 0)
+		return -ENODEV;
+	*addr = a;
+	return 0;
+}
+
 /* See dev.h. */
 unsigned int
 pci_cap_next(const struct pci_dev *p, uint8_t id, unsigned int start)
@@ -231,15 +256,14 @@ int
 pci_msix_enable(struct pci_dev *p)
 {
 	uint32_t t;
-	uint64_t base, size;
+	uint64_t base;
 	unsigned int i;
 	uint16_t ctrl;
 
 	if (p->msix_cap == 0)
 		return -ENODEV;
 	t = pci_read32(p, p->msix_cap + MSIX_TABLE);
-	if (pci_bar(p, (int)(t & MSIX_BIR), &base, &size) != 0 ||
-	    (t & ~MSIX_BIR) + (uint64_t)p->msix_size * MSIX_ENTRY > size)
+	if (pci_bar_addr(p, (int)(t & MSIX_BIR), &base) != 0)
 		return -ENODEV;
 	p->msix_table = vm_map_mmio(base + (t & ~MSIX_BIR),
 	    (size_t)p->msix_size * MSIX_ENTRY);
