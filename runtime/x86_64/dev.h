@@ -55,8 +55,8 @@ uint8_t	pci_read8(const struct pci_dev *p, unsigned int off);
 void	pci_write32(const struct pci_dev *p, unsigned int off, uint32_t v);
 void	pci_write16(const struct pci_dev *p, unsigned int off, uint16_t v);
 /*
- * Call fn on every function present on every bus (256 buses, 32 devices,
- * 8 functions of multi-function devices).  Boot, thread context.
+ * Call fn on every function present (bridges excepted) on bus 0 and the
+ * buses behind its bridges.  Boot, thread context.
  */
 void	pci_scan(void (*fn)(struct pci_dev *p));
 /*

@@ -29,6 +29,8 @@
 #define STATUS_CAPS	0x0010
 #define HEADER_MULTI	0x80
 #define HEADER_TYPE	0x7f
+#define HEADER_BRIDGE	0x01		/* PCI-to-PCI bridge */
+#define PCI_SECONDARY_BUS 0x19
 #define BAR_IO		0x1
 #define BAR_TYPE_64	0x4		/* bits 2:1 == 10b */
 #define BAR_MEM_MASK	(~0xfULL)
@@ -134,23 +136,58 @@ pci_probe(struct pci_dev *p, int bus, int dev, int fn)
 	return true;
 }
 
-/* See dev.h. */
+/*
+ * Every function of bus, then the buses behind its PCI-to-PCI bridges
+ * (header type 1, secondary bus number at 0x19: PCI-to-PCI Bridge
+ * Architecture 1.2 §3.2.5.3), each bus once.
+ */
+static void
+scan_bus(int bus, void (*fn)(struct pci_dev *p), uint8_t *seen)
+{
+	struct pci_dev p;
+	int dev, f, nfn, sec;
+
+	if (seen[bus])
+		return;
+	seen[bus] = 1;
+	for (dev = 0; dev < 32; dev++) {
+		if (!pci_probe(&p, bus, dev, 0))
+			continue;
+		nfn = (pci_read8(&p, PCI_HEADER) & HEADER_MULTI) ? 8 : 1;
+		for (f = 0; f < nfn; f++) {
+			if (f != 0 && !pci_probe(&p, bus, dev, f))
+				continue;
+			if ((pci_read8(&p, PCI_HEADER) & HEADER_TYPE) ==
+			    HEADER_BRIDGE) {
+				sec = pci_read8(&p, PCI_SECONDARY_BUS);
+				if (sec != 0)
+					scan_bus(sec, fn, seen);
+				continue;
+			}
+			fn(&p);
+		}
+	}
+}
+
+/*
+ * See dev.h.  From bus 0 down through bridges; a multi-function host
+ * bridge at 00:00 means one root bus per function (PCI 3.0 §3.2.2.3.2's
+ * "multiple host bridges", as Linux and the BSDs read it).
+ */
 void
 pci_scan(void (*fn)(struct pci_dev *p))
 {
-	struct pci_dev p;
-	int bus, dev, f, nfn;
+	static uint8_t seen[256];
+	struct pci_dev host;
+	int f;
 
-	for (bus = 0; bus < 256; bus++) {
-		for (dev = 0; dev < 32; dev++) {
-			if (!pci_probe(&p, bus, dev, 0))
-				continue;
-			nfn = (pci_read8(&p, PCI_HEADER) & HEADER_MULTI) ? 8 : 1;
-			for (f = 0; f < nfn; f++)
-				if (f == 0 || pci_probe(&p, bus, dev, f))
-					fn(&p);
-		}
-	}
+	memset(seen, 0, sizeof(seen));
+	scan_bus(0, fn, seen);
+	if (pci_probe(&host, 0, 0, 0) &&
+	    (pci_read8(&host, PCI_HEADER) & HEADER_MULTI))
+		for (f = 1; f < 8; f++)
+			if (pci_probe(&host, 0, 0, f))
+				scan_bus(f, fn, seen);
 }
 
 /* See dev.h. */
