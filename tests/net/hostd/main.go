@@ -11,8 +11,9 @@
 //	hostd serve DIR [-dns ADDR]   host servers on 127.0.0.1: HTTP, HTTPS,
 //	                              TCP echo, and DNS on ADDR (default
 //	                              127.0.0.1:53, which slirp shows the guest as
-//	                              10.0.2.2:53); writes DIR/ports (shell syntax)
+//	                              10.0.2.2:53; "" for none); writes DIR/ports (shell syntax)
 //	                              when ready, serves until killed
+//	hostd dns ADDR                only the DNS server, on ADDR
 //	hostd echo ADDR MIB           TCP echo client: MIB MiB out, the echo back,
 //	                              SHA-256 of both compared
 //	hostd udp ADDR N              N datagrams to a UDP echo server, each answered
@@ -69,6 +70,13 @@ func main() {
 			dns = a[2]
 		}
 		serve(a[0], dns)
+	case cmd == "dns" && len(a) == 1:
+		pc, err := net.ListenPacket("udp", a[0])
+		if err != nil {
+			failf("dns: %v", err)
+		}
+		fmt.Printf("hostd: dns serving on %s\n", a[0])
+		dnsServe(pc)
 	case cmd == "echo" && len(a) == 2:
 		echo(a[0], int64(atoi(a[1]))<<20)
 	case cmd == "udp" && len(a) == 2:
@@ -199,7 +207,9 @@ func serve(dir, dnsAddr string) {
 		}
 	}()
 	dnsPort := ""
-	if pc, err := net.ListenPacket("udp", dnsAddr); err != nil {
+	if dnsAddr == "" {
+		fmt.Printf("hostd: dns off: not asked for\n")
+	} else if pc, err := net.ListenPacket("udp", dnsAddr); err != nil {
 		fmt.Printf("hostd: dns off: %v\n", err)
 	} else {
 		dnsPort = dnsAddr
