@@ -38,7 +38,10 @@ options:
 const runUsageTail = `
 environment: VMGO_QEMU (QEMU binary), VMGO_ACCEL (kvm, tcg, auto).
 exit status: the program's; 124 after -timeout; 125 when vmgo or QEMU
-failed or the guest stopped without reporting a status.
+failed or the guest stopped without reporting a status; 2 for a malformed
+-net or -p.
+hang key: Ctrl-\ (SIGQUIT) makes the guest print every thread's state and
+carry on; twice within a second stops it.
 `
 
 // listFlag collects a repeatable option.
