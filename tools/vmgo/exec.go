@@ -110,10 +110,33 @@ func packageFiles(dir string) ([]string, error) {
 	return maps, nil
 }
 
+// parentTestdata lists the testdata directories of dir's parents up to
+// its module's root (the first with a go.mod; at most 8 levels): Go's own
+// tests read ../testdata and ../../testdata (compress/*, GOROOT/src/
+// testdata), and modules share fixtures the same way.
+func parentTestdata(dir string) []string {
+	var l []string
+	for i := 0; i < 8; i++ {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return l
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			break
+		}
+		dir = parent
+		if st, err := os.Stat(filepath.Join(dir, "testdata")); err == nil && st.IsDir() {
+			l = append(l, filepath.Join(dir, "testdata"))
+		}
+	}
+	return nil // no module root near: keep to the package
+}
+
 // planExec works out, for a run of image with args in working directory
 // cwd, the image to boot and the words and options to add.  tty says
 // whether the console output goes to a terminal.  Test binaries get the
-// package directory's files (packageFiles) through vmgo-link -files, the
+// package directory's files (packageFiles) and the testdata of its parents
+// in the module (parentTestdata) through vmgo-link -files, the
 // working directory set to it, a VM timeout after -test.timeout, and no
 // network device unless -net says otherwise.
 // Output that is not a terminal keeps the program's exact bytes
@@ -149,6 +172,7 @@ func planExec(o runOptions, image string, args []string, cwd string, tty bool) (
 			if err != nil {
 				return p, fmt.Errorf("reading the package directory: %v", err)
 			}
+			pkg = append(pkg, parentTestdata(cwd)...)
 			for _, src := range pkg {
 				maps = append(maps, src+":"+guestPath(src))
 			}

@@ -136,6 +136,26 @@ func TestPlanExec(t *testing.T) {
 	}
 }
 
+func TestParentTestdata(t *testing.T) {
+	dir := t.TempDir()
+	for _, d := range []string{"m/testdata", "m/a/testdata", "m/a/b/c", "testdata"} {
+		os.MkdirAll(filepath.Join(dir, d), 0o755)
+	}
+	os.WriteFile(filepath.Join(dir, "m/go.mod"), []byte("module m\n"), 0o644)
+	got := parentTestdata(filepath.Join(dir, "m/a/b/c"))
+	want := []string{filepath.Join(dir, "m/a/testdata"), filepath.Join(dir, "m/testdata")}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("parentTestdata = %q, want %q (not above the module root)", got, want)
+	}
+	if got := parentTestdata(filepath.Join(dir, "m")); len(got) != 0 {
+		t.Errorf("parentTestdata of the module root = %q", got)
+	}
+	// No go.mod anywhere: only the package.
+	if got := parentTestdata(filepath.Join(dir, "testdata")); len(got) != 0 {
+		t.Errorf("parentTestdata outside a module = %q", got)
+	}
+}
+
 func TestGuestPath(t *testing.T) {
 	for in, want := range map[string]string{
 		"/home/u/m/pkg": "/home/u/m/pkg",
