@@ -7,6 +7,8 @@
 #   make fuzz      fuzz the file table checker and the network ingress path
 #                  for FUZZ_TIME (300) seconds each
 #   make bench     vmgo against a Linux guest: docs/benchmarks.md (not a test)
+#   make conformance  Go's standard-library tests inside vmgo and natively:
+#                  docs/conformance.md (make test runs a fast subset)
 #   make install PREFIX=/usr/local
 #   make setup     install packages and fetch lwIP (tools/setup)
 #
@@ -172,6 +174,13 @@ bench: $(SETUP_STAMP)
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)O=$(O) tests/bench/bench
 
+# Go's standard-library tests (tests/conformance/packages.txt) inside vmgo
+# and natively, one VM at a time: docs/conformance.md.  make test runs only
+# the packages marked fast (tests/conformance/run).
+conformance: $(SETUP_STAMP)
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)O=$(O) $(REALGO) run tests/conformance/conformance.go -root . -doc docs/conformance.md
+
 # Host unit tests only (no QEMU).
 unit: $(SETUP_STAMP)
 	$(Q)O=$(O) tests/run unit
@@ -187,5 +196,5 @@ clean:
 distclean:
 	rm -rf $(O)
 
-.PHONY: all setup run test unit fuzz bench install clean distclean lwip-src
+.PHONY: all setup run test unit fuzz bench conformance install clean distclean lwip-src
 -include $(KOBJS:.o=.d) $(LWIP_OBJS:.o=.d)
