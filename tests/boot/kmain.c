@@ -80,6 +80,14 @@ debug_nmi(struct trapframe *tf)
 {
 }
 
+/* console.c's vmgo.onlcr (runtime/cmdline.c): this kernel never calls
+ * console_configure, so there is no command line to look in. */
+const char *
+cmdline_vmgo(const struct cmdline *c, const char *key)
+{
+	return NULL;
+}
+
 int *__errno(void);
 void *malloc(size_t n);
 
