@@ -338,15 +338,16 @@ wait:
 				break wait
 			}
 			lastQuit = time.Now()
-			nmiErr := qmpNMI(qmp)
-			switch {
-			case nmiErr != nil:
-				fmt.Fprintf(os.Stderr, "\nvmgo: hang key: no thread dump: %v\n", nmiErr)
-			case quitStops:
-				fmt.Fprintf(os.Stderr, "\nvmgo: SIGQUIT: NMI sent, the guest prints its threads; stopping the VM in %v\n", hangKeyRepeat)
-			default:
-				fmt.Fprintf(os.Stderr, "\nvmgo: hang key: NMI sent, the guest prints its threads "+
+			// Say it before the NMI, so the line does not land in
+			// the middle of the dump.
+			if quitStops {
+				fmt.Fprintf(os.Stderr, "\nvmgo: SIGQUIT: sending an NMI, the guest prints its threads; stopping the VM in %v\n", hangKeyRepeat)
+			} else {
+				fmt.Fprintf(os.Stderr, "\nvmgo: hang key: sending an NMI, the guest prints its threads "+
 					"(Ctrl-\\ again within %v stops it)\n", hangKeyRepeat)
+			}
+			if err := qmpNMI(qmp); err != nil {
+				fmt.Fprintf(os.Stderr, "vmgo: hang key: no thread dump: %v\n", err)
 			}
 			if quitStops {
 				select {
