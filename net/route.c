@@ -8,8 +8,9 @@
  * message per address (struct ifa_msghdr, then the netmask and the
  * address as sockaddr_in/in6), as OpenBSD's sysctl_iflist writes them.
  * Every sockaddr takes a multiple of 8 bytes (the parser's roundup: the
- * pointer size).  The builder is pure (tests/unit/test_route.c); the
- * interfaces come from net_if_list (net/net.h).
+ * pointer size).  The builder is pure (tests/unit/test_sockaddr.c); the
+ * interfaces come from net_if_list (net/net.h).  Only OpenBSD errno
+ * values here (libc/errno.h, not kernel.h), so the host test sees them.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -22,6 +23,7 @@
 #include "libc/net/if.h"
 #include "libc/net/if_dl.h"
 #include "libc/net/route.h"
+#include "mm/mm.h"
 #include "socket.h"
 
 _Static_assert(sizeof(struct if_msghdr) == 0xf8, "if_msghdr is 0xf8 bytes");
@@ -168,9 +170,6 @@ route_iflist(const struct net_ifinfo *ifs, int n, int af, int ifindex,
 	return off;
 }
 
-#ifndef VMGO_HOST_TEST
-#include "kernel.h"
-
 /*
  * See socket.h.  Only NET_RT_IFLIST exists; the routing table itself
  * (NET_RT_DUMP) is not exposed yet.
@@ -197,9 +196,10 @@ route_sysctl(const int *name, unsigned int namelen, void *oldp,
 		if (n <= max || max >= IFLIST_MAX)
 			break;
 		kfree(ifs);
-		max = MIN(n, IFLIST_MAX);
+		max = n < IFLIST_MAX ? n : IFLIST_MAX;
 	}
-	n = MIN(n, max);
+	if (n > max)
+		n = max;
 	need = route_iflist(ifs, n, name[1], name[3], NULL, 0);
 	if (oldp != NULL) {
 		if (*oldlenp < need) {
@@ -212,4 +212,3 @@ route_sysctl(const int *name, unsigned int namelen, void *oldp,
 	kfree(ifs);
 	return 0;
 }
-#endif

@@ -28,6 +28,7 @@
 #include <sys/time.h>
 
 #include "kernel.h"
+#include "../../net/net.h"
 
 /* entropy.c is included so the test can force its jitter fallback. */
 #include "../../runtime/libc/entropy.c"
@@ -181,6 +182,25 @@ uint64_t
 time_monotonic(void)
 {
 	return 1500000000ULL;		/* 1.5 s after boot */
+}
+
+/* net/route.c's interfaces (sysctl NET_RT_IFLIST): lo0 alone. */
+int
+net_if_list(struct net_ifinfo *ifs, int max)
+{
+	if (max >= 1) {
+		memset(&ifs[0], 0, sizeof(ifs[0]));
+		strcpy(ifs[0].name, "lo0");
+		ifs[0].index = 1;
+		ifs[0].flags = NET_IFF_UP | NET_IFF_LOOPBACK;
+		ifs[0].type = NET_IFT_LOOP;
+		ifs[0].mtu = 32768;
+		ifs[0].naddr = 1;
+		ifs[0].addrs[0].family = NET_AF_INET;
+		memcpy(ifs[0].addrs[0].addr, "\x7f\0\0\x01", 4);
+		memcpy(ifs[0].addrs[0].mask, "\xff\0\0\0", 4);
+	}
+	return 1;
 }
 
 int64_t
@@ -412,6 +432,7 @@ test_sysctl(void)
 	int64_t v64;
 	size_t len;
 	char buf[64];
+	static unsigned char rib[1024];
 	struct timeval tv;
 
 	mib[0] = CTL_HW;
@@ -480,7 +501,11 @@ test_sysctl(void)
 	mib[4] = NET_RT_IFLIST;
 	mib[5] = 0;
 	len = 0;
-	EXPECT(sysctl(mib, 6, NULL, &len, NULL, 0) == -1 && errno == ENOENT);
+	EXPECT(sysctl(mib, 6, NULL, &len, NULL, 0) == 0 && len > 0 &&
+	    len <= sizeof(rib));
+	EXPECT(sysctl(mib, 6, rib, &len, NULL, 0) == 0 &&
+	    rib[2] == 5 && rib[3] == 0xe);	/* RTM_VERSION, RTM_IFINFO */
+	EXPECT(sysctl(mib, 6, rib, &len, rib, 1) == -1 && errno == EPERM);
 	mib[0] = 42;
 	EXPECT(sysctl(mib, 2, NULL, &len, NULL, 0) == -1 && errno == EOPNOTSUPP);
 }

@@ -19,7 +19,7 @@ flags="$flags -DVMGO_HOST_TEST=1"
 srcs="runtime/libc/errno.c runtime/libc/signal.c runtime/libc/sysctl.c
     runtime/libc/process.c runtime/libc/stdio.c runtime/libc/strerror.c
     runtime/libc/stdlib.c runtime/string.c runtime/cmdline.c
-    runtime/kprintf.c tests/libc/abi_test.c"
+    runtime/kprintf.c net/route.c tests/libc/abi_test.c"
 objs=
 for s in $srcs; do
 	o=$out/$(basename "${s%.c}").o

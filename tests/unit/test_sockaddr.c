@@ -314,3 +314,38 @@ TEST(route_iflist)
 	/* No such interface: nothing. */
 	EXPECT_EQ(route_iflist(ifs, n, 0, 9, NULL, 0), 0);
 }
+
+/* route_sysctl's interfaces: fake_ifs (net/net.h's net_if_list). */
+int
+net_if_list(struct net_ifinfo *ifs, int max)
+{
+	struct net_ifinfo two[2];
+	int n = fake_ifs(two), i;
+
+	for (i = 0; i < n && i < max; i++)
+		ifs[i] = two[i];
+	return n;
+}
+
+TEST(route_sysctl)
+{
+	static uint8_t buf[4096];
+	int name[4] = { 0, 0, NET_RT_IFLIST, 0 };
+	struct walk w;
+	size_t len = 0;
+
+	/* The size first, then the dump (FetchRIB's two calls). */
+	EXPECT_EQ(route_sysctl(name, 4, NULL, &len), 0);
+	EXPECT(len > 0 && len <= sizeof(buf));
+	EXPECT_EQ(route_sysctl(name, 4, buf, &len), 0);
+	EXPECT_EQ(walk(buf, len, &w), 0);
+	EXPECT_EQ(w.ifinfo, 2);
+	len = 10;
+	EXPECT_EQ(route_sysctl(name, 4, buf, &len), -ENOMEM);
+	name[2] = NET_RT_DUMP;
+	EXPECT_EQ(route_sysctl(name, 4, NULL, &len), -EOPNOTSUPP);
+	name[2] = NET_RT_IFLIST;
+	EXPECT_EQ(route_sysctl(name, 3, NULL, &len), -EINVAL);
+	name[1] = 99;
+	EXPECT_EQ(route_sysctl(name, 4, NULL, &len), -EAFNOSUPPORT);
+}

@@ -10,4 +10,9 @@ typedef unsigned int sigset_t;	/* OpenBSD: 32 bits, signal n is bit n-1 */
 #define __DEFINED_sigset_t
 #endif
 
+#if defined(__NEED_sa_family_t) && !defined(__DEFINED_sa_family_t)
+typedef unsigned char sa_family_t;	/* OpenBSD: 8 bits, after sa_len */
+#define __DEFINED_sa_family_t
+#endif
+
 #include_next <bits/alltypes.h>

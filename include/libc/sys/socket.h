@@ -15,7 +15,7 @@
 #include <stdint.h>
 
 #ifndef __DEFINED_sa_family_t
-typedef uint8_t		sa_family_t;
+typedef unsigned char	sa_family_t;	/* as bits/alltypes.h */
 #define __DEFINED_sa_family_t
 #endif
 #ifndef __DEFINED_socklen_t
