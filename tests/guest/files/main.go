@@ -123,9 +123,11 @@ func pipes() {
 	r.Close()
 
 	// A read deadline: the poller's timer, not data, ends the read.
+	// t0 is taken first: the deadline counts from before SetReadDeadline,
+	// so a preemption between the two cannot make the read look early.
 	r, w, _ = os.Pipe()
-	r.SetReadDeadline(time.Now().Add(50 * time.Millisecond))
 	t0 := time.Now()
+	r.SetReadDeadline(t0.Add(50 * time.Millisecond))
 	_, err = r.Read(make([]byte, 1))
 	dt := time.Since(t0)
 	check(errors.Is(err, os.ErrDeadlineExceeded) && dt >= 50*time.Millisecond &&
