@@ -17,7 +17,10 @@ virtio_negotiate(struct virtio_dev *d, uint64_t wanted, uint64_t required)
 {
 	uint64_t offered, f;
 
-	required |= VIRTIO_BIT(VIRTIO_F_VERSION_1);
+	if (d->legacy)		/* §3.1.2: the legacy bits are 0-31 */
+		wanted &= 0xffffffffULL;
+	else
+		required |= VIRTIO_BIT(VIRTIO_F_VERSION_1);
 	d->ops->set_status(d, 0);
 	d->ops->set_status(d, VIRTIO_STATUS_ACKNOWLEDGE);
 	d->ops->set_status(d, VIRTIO_STATUS_ACKNOWLEDGE |
@@ -29,6 +32,10 @@ virtio_negotiate(struct virtio_dev *d, uint64_t wanted, uint64_t required)
 	}
 	f = offered & (wanted | required);
 	d->ops->set_features(d, f);
+	if (d->legacy) {	/* no FEATURES_OK (§3.1.2) */
+		d->features = f;
+		return 0;
+	}
 	d->ops->set_status(d, VIRTIO_STATUS_ACKNOWLEDGE |
 	    VIRTIO_STATUS_DRIVER | VIRTIO_STATUS_FEATURES_OK);
 	if (!(d->ops->get_status(d) & VIRTIO_STATUS_FEATURES_OK)) {
@@ -52,7 +59,7 @@ virtio_queue_setup(struct virtio_dev *d, struct virtq *vq, uint16_t index,
 	n = MIN(n, max);
 	while (n & (n - 1))		/* a power of 2 (split rings, §2.7) */
 		n &= (uint16_t)(n - 1);
-	r = virtq_init(vq, index, n,
+	r = (d->legacy ? virtq_init_legacy : virtq_init)(vq, index, n,
 	    (d->features & VIRTIO_BIT(VIRTIO_F_EVENT_IDX)) != 0);
 	if (r != 0)
 		return r;

@@ -25,6 +25,7 @@
 #define VIRTIO_STATUS_FAILED		128
 
 /* Reserved (device-independent) feature bits, §6. */
+#define VIRTIO_F_ANY_LAYOUT		27	/* legacy only, §6.3 */
 #define VIRTIO_F_INDIRECT_DESC		28
 #define VIRTIO_F_EVENT_IDX		29
 #define VIRTIO_F_VERSION_1		32
@@ -78,6 +79,17 @@ struct virtq_used {
  */
 #define VIRTQ_MAX_SIZE		256	/* descriptors: one page of them */
 
+/*
+ * The legacy interface's layout (§2.7.2 "Legacy Interfaces: A Note on
+ * Virtqueue Layout"): one physically contiguous block, page-aligned,
+ * with the descriptors, the driver area (6 + 2 * size bytes, used_event
+ * included) and, from the next multiple of the QueueAlign we write, the
+ * device area.  4096: the page size, as Linux uses (QEMU computes the
+ * driver area as 4 + 2 * size bytes; both round to the same boundary at
+ * this alignment).
+ */
+#define VIRTQ_LEGACY_ALIGN	4096
+
 /* One piece of a buffer for virtq_add. */
 struct virtq_sg {
 	uint64_t	addr;		/* physical */
@@ -99,6 +111,7 @@ struct virtq {
 	uint16_t		last_used;	/* next used entry to reap */
 	void			**cookie;	/* per chain head */
 	void			*pages[2];	/* the memory behind the rings */
+	void			*area;		/* legacy: all of it, contiguous */
 	void			*notify_addr;	/* transport: where to notify */
 	uint16_t		msix_vector;	/* transport: PCI MSI-X entry */
 };
@@ -119,6 +132,15 @@ virtio_pa(const void *p)
  * VIRTQ_MAX_SIZE) and set vq up empty.  0, -EINVAL, -ENOMEM. */
 int	virtq_init(struct virtq *vq, uint16_t index, uint16_t size,
 	    bool event_idx);
+/*
+ * virtq_init with the legacy layout (VIRTQ_LEGACY_ALIGN; vq->desc is the
+ * block's page-aligned start, what QueuePFN names).  Same results.
+ */
+int	virtq_init_legacy(struct virtq *vq, uint16_t index, uint16_t size,
+	    bool event_idx);
+/* Bytes of the legacy block for size descriptors: the device area ends
+ * there (§2.7.2 legacy note). */
+size_t	virtq_legacy_bytes(uint16_t size);
 /* Free the rings (the device must be reset or the queue disabled). */
 void	virtq_fini(struct virtq *vq);
 /*
@@ -197,6 +219,13 @@ struct virtio_dev {
 	uint64_t		features;	/* negotiated */
 	char			where[32];	/* "pci 00:03.0", "mmio 0x..." */
 	const char		*intr_kind;	/* "MSI-X", "IOAPIC GSI 12"... */
+	/*
+	 * The legacy interface (virtio-mmio version 1, §4.2.4): 32 feature
+	 * bits, no VERSION_1 and no FEATURES_OK (§3.1.2), contiguous rings
+	 * (virtq_init_legacy), guest-native (here little) endian.  Set by
+	 * the transport before virtio_attach; PCI devices are never legacy.
+	 */
+	bool			legacy;
 };
 
 /* virtio.c: device initialisation and discovery */
@@ -205,11 +234,13 @@ struct virtio_dev {
  * (wanted & offered, required must all be offered, VERSION_1 always
  * required), FEATURES_OK and its check.  On success d->features holds the
  * result.  0, -ENOTSUP (a required feature is missing: status FAILED),
- * -EIO (the device refused FEATURES_OK).
+ * -EIO (the device refused FEATURES_OK).  A legacy device (d->legacy):
+ * §3.1.2, only bits 0-31, VERSION_1 not required, no FEATURES_OK step.
  */
 int	virtio_negotiate(struct virtio_dev *d, uint64_t wanted,
 	    uint64_t required);
-/* Allocate and enable queue index with at most max descriptors.  0,
+/* Allocate and enable queue index with at most max descriptors (the
+ * legacy layout for a legacy device).  0,
  * -ENODEV (no such queue), -ENOMEM, -errno from the transport. */
 int	virtio_queue_setup(struct virtio_dev *d, struct virtq *vq,
 	    uint16_t index, uint16_t max);
@@ -238,7 +269,7 @@ struct pci_dev;
 /* If p is a virtio device, set it up and virtio_attach it. */
 void	virtio_pci_probe(struct pci_dev *p);
 
-/* virtio_mmio.c: the MMIO transport (§4.2), version 2 */
+/* virtio_mmio.c: the MMIO transport (§4.2), version 2 and legacy 1 */
 /* Find the devices (command line, ACPI) and virtio_attach each. */
 void	virtio_mmio_probe_all(void);
 

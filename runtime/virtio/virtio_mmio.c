@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * virtio_mmio.c: the virtio over MMIO transport, version 2 (virtio 1.2
- * §4.2), as on QEMU's microvm machine and Firecracker.  Devices are found
- * in two places:
+ * virtio_mmio.c: the virtio over MMIO transport (virtio 1.2 §4.2), version
+ * 2 as on Firecracker and QEMU's microvm with force-legacy=false, and the
+ * legacy version 1 (§4.2.4), QEMU 7.2's default: 32 feature bits, no
+ * FEATURES_OK, and each queue one contiguous block (virtq_init_legacy)
+ * named by its page number (QueuePFN, in GuestPageSize units) with the
+ * device area at QueueAlign.  Devices are found in two places:
  *   - "virtio_mmio.device=<size>@<base>:<irq>" words of the boot command
  *     line (Linux's syntax, which Firecracker and QEMU microvm with
  *     auto-kernel-cmdline=on and acpi=off append; cmdline.c keeps them
@@ -29,9 +32,12 @@
 #define MMIO_DF_SEL		0x014
 #define MMIO_GF			0x020
 #define MMIO_GF_SEL		0x024
+#define MMIO_GUEST_PAGE_SIZE	0x028		/* legacy only, §4.2.4 */
 #define MMIO_Q_SEL		0x030
 #define MMIO_Q_NUM_MAX		0x034
 #define MMIO_Q_NUM		0x038
+#define MMIO_Q_ALIGN		0x03c		/* legacy */
+#define MMIO_Q_PFN		0x040		/* legacy */
 #define MMIO_Q_READY		0x044
 #define MMIO_Q_NOTIFY		0x050
 #define MMIO_INT_STATUS		0x060
@@ -70,6 +76,7 @@ struct vmmio {
 	char			intr_desc[40];
 };
 
+#ifndef VMMIO_SIM_REGS	/* tests/unit/test_virtio_mmio.c: a simulated device */
 static uint32_t
 rd(struct vmmio *m, unsigned int off)
 {
@@ -81,6 +88,7 @@ wr(struct vmmio *m, unsigned int off, uint32_t v)
 {
 	*(volatile uint32_t *)(m->regs + off) = v;
 }
+#endif
 
 static struct vmmio *
 to_vmmio(struct virtio_dev *d)
@@ -117,6 +125,8 @@ vmmio_get_features(struct virtio_dev *d)
 
 	wr(m, MMIO_DF_SEL, 0);
 	f = rd(m, MMIO_DF);
+	if (d->legacy)		/* HostFeatures: bits 0-31 only (§4.2.4) */
+		return f;
 	wr(m, MMIO_DF_SEL, 1);
 	return f | (uint64_t)rd(m, MMIO_DF) << 32;
 }
@@ -128,6 +138,8 @@ vmmio_set_features(struct virtio_dev *d, uint64_t f)
 
 	wr(m, MMIO_GF_SEL, 0);
 	wr(m, MMIO_GF, (uint32_t)f);
+	if (d->legacy)
+		return;
 	wr(m, MMIO_GF_SEL, 1);
 	wr(m, MMIO_GF, (uint32_t)(f >> 32));
 }
@@ -138,14 +150,16 @@ vmmio_read_config(struct virtio_dev *d, unsigned int off, void *buf,
 {
 	struct vmmio *m = to_vmmio(d);
 	uint8_t *p = buf;
-	uint32_t gen;
+	uint32_t gen = 0;
 	unsigned int i;
 
+	/* Legacy has no ConfigGeneration (§4.2.4): one pass. */
 	do {
-		gen = rd(m, MMIO_CFG_GEN);
+		if (!d->legacy)
+			gen = rd(m, MMIO_CFG_GEN);
 		for (i = 0; i < len; i++)
 			p[i] = m->regs[MMIO_CONFIG + off + i];
-	} while (rd(m, MMIO_CFG_GEN) != gen);
+	} while (!d->legacy && rd(m, MMIO_CFG_GEN) != gen);
 }
 
 static uint16_t
@@ -154,9 +168,33 @@ vmmio_queue_max(struct virtio_dev *d, uint16_t index)
 	struct vmmio *m = to_vmmio(d);
 
 	wr(m, MMIO_Q_SEL, index);
-	if (rd(m, MMIO_Q_READY) != 0)
+	/* In use already?  Legacy: QueuePFN (§4.2.4 "Legacy Interface:
+	 * Virtqueue Configuration", step 2); else QueueReady. */
+	if (rd(m, d->legacy ? MMIO_Q_PFN : MMIO_Q_READY) != 0)
 		return 0;
 	return (uint16_t)MIN(rd(m, MMIO_Q_NUM_MAX), 0xffffU);
+}
+
+/*
+ * Legacy: §4.2.4 "Legacy Interface: Virtqueue Configuration": the page
+ * size (GuestPageSize, before any queue is used), QueueSel, QueueNum,
+ * QueueAlign, then QueuePFN, which activates the queue.  vq was laid out
+ * by virtq_init_legacy: desc starts the page-aligned block.
+ */
+static int
+vmmio_queue_enable_legacy(struct vmmio *m, struct virtq *vq)
+{
+	uint64_t pa = virtio_pa(vq->desc);
+
+	if (vq->area == NULL || (pa & (PAGE_SIZE - 1)) != 0 ||
+	    pa / PAGE_SIZE > 0xffffffffULL)
+		return -EINVAL;
+	wr(m, MMIO_GUEST_PAGE_SIZE, PAGE_SIZE);
+	wr(m, MMIO_Q_SEL, vq->index);
+	wr(m, MMIO_Q_NUM, vq->size);
+	wr(m, MMIO_Q_ALIGN, VIRTQ_LEGACY_ALIGN);
+	wr(m, MMIO_Q_PFN, (uint32_t)(pa / PAGE_SIZE));
+	return rd(m, MMIO_Q_PFN) == (uint32_t)(pa / PAGE_SIZE) ? 0 : -EIO;
 }
 
 /* §4.2.3.2 "Virtqueue Configuration". */
@@ -165,6 +203,8 @@ vmmio_queue_enable(struct virtio_dev *d, struct virtq *vq)
 {
 	struct vmmio *m = to_vmmio(d);
 
+	if (d->legacy)
+		return vmmio_queue_enable_legacy(m, vq);
 	wr(m, MMIO_Q_SEL, vq->index);
 	wr(m, MMIO_Q_NUM, vq->size);
 	wr(m, MMIO_Q_DESC_LO, (uint32_t)virtio_pa(vq->desc));
@@ -254,10 +294,9 @@ mmio_probe(uint64_t base, uint64_t size, uint32_t gsi, int flags)
 	ver = *(volatile uint32_t *)(regs + MMIO_VERSION);
 	if (id == 0 || (id != VIRTIO_ID_NET && id != VIRTIO_ID_ENTROPY))
 		return;		/* an empty slot, or no driver for it */
-	if (ver != 2) {
-		kprintf("vmgo: virtio at mmio %#lx: version %u (legacy) "
-		    "transport, only version 2 is supported (QEMU: -global "
-		    "virtio-mmio.force-legacy=false); skipped\n", base, ver);
+	if (ver != 1 && ver != 2) {
+		kprintf("vmgo: virtio at mmio %#lx: unknown transport version "
+		    "%u; skipped\n", base, ver);
 		return;
 	}
 	m = kzalloc(sizeof(*m));
@@ -270,7 +309,9 @@ mmio_probe(uint64_t base, uint64_t size, uint32_t gsi, int flags)
 	m->dev.ops = &vmmio_ops;
 	m->dev.tp = m;
 	m->dev.device_id = (uint16_t)id;
-	ksnprintf(m->dev.where, sizeof(m->dev.where), "mmio %#lx", base);
+	m->dev.legacy = ver == 1;
+	ksnprintf(m->dev.where, sizeof(m->dev.where), "mmio %#lx%s", base,
+	    m->dev.legacy ? " (legacy)" : "");
 	ksnprintf(m->intr_desc, sizeof(m->intr_desc), "IOAPIC GSI %u %s",
 	    gsi, (flags & IOAPIC_LEVEL) ? "level" : "edge");
 	m->dev.intr_kind = m->intr_desc;

@@ -6,7 +6,9 @@
  * VIRTIO_F_EVENT_IDX (§2.7.7, §2.7.10).
  *
  * Memory: the descriptor table on one page, the driver area at the start
- * of a second page and the device area at VIRTQ_USED_OFF in it.  x86 keeps
+ * of a second page and the device area at VIRTQ_USED_OFF in it; for the
+ * legacy interface one contiguous block laid out as §2.7.2's legacy note
+ * says (virtq_init_legacy).  x86 keeps
  * stores in order and loads in order, so publishing needs only compiler
  * barriers (release/acquire); the store-to-load cases of §2.7.10 ("write
  * idx, then read the other side's event field") need a full fence.
@@ -45,6 +47,73 @@ need_event(uint16_t event, uint16_t new_idx, uint16_t old)
 	return (uint16_t)(new_idx - event - 1) < (uint16_t)(new_idx - old);
 }
 
+/* The rest of virtq_init once the rings are placed: an empty queue with
+ * every descriptor on the free list. */
+static void
+virtq_start(struct virtq *vq, uint16_t index, uint16_t size, bool event_idx)
+{
+	uint16_t i;
+
+	vq->index = index;
+	vq->size = size;
+	vq->event_idx = event_idx;
+	for (i = 0; i < size; i++)
+		vq->desc[i].next = (uint16_t)(i + 1);
+	vq->free_head = 0;
+	vq->nfree = size;
+}
+
+/* Where the legacy device area starts in the block: after the driver
+ * area (flags, idx, ring[size], used_event), at VIRTQ_LEGACY_ALIGN. */
+static size_t
+legacy_used_off(uint16_t size)
+{
+	return ALIGN_UP(sizeof(struct virtq_desc) * size + 6 + 2 * (size_t)size,
+	    (size_t)VIRTQ_LEGACY_ALIGN);
+}
+
+/* See virtio.h. */
+size_t
+virtq_legacy_bytes(uint16_t size)
+{
+	return legacy_used_off(size) + 6 + sizeof(struct virtq_used_elem) *
+	    size;
+}
+
+/*
+ * See virtio.h.  The block comes from kmalloc_aligned (identity-mapped
+ * RAM, physically contiguous: a large kmalloc block is a run of frames).
+ * Thread context.
+ */
+int
+virtq_init_legacy(struct virtq *vq, uint16_t index, uint16_t size,
+    bool event_idx)
+{
+	size_t n;
+	uint8_t *a;
+
+	memset(vq, 0, sizeof(*vq));
+	if (size == 0 || (size & (size - 1)) != 0 || size > VIRTQ_MAX_SIZE)
+		return -EINVAL;
+	n = ALIGN_UP(virtq_legacy_bytes(size), (size_t)PAGE_SIZE);
+	a = kmalloc_aligned(n, PAGE_SIZE);
+	vq->cookie = kzalloc(size * sizeof(void *));
+	if (a == NULL || vq->cookie == NULL) {
+		kfree(a);
+		kfree(vq->cookie);
+		vq->cookie = NULL;
+		return -ENOMEM;
+	}
+	memset(a, 0, n);
+	vq->area = a;
+	vq->desc = (struct virtq_desc *)a;
+	vq->avail = (struct virtq_avail *)(a + sizeof(struct virtq_desc) *
+	    size);
+	vq->used = (struct virtq_used *)(a + legacy_used_off(size));
+	virtq_start(vq, index, size, event_idx);
+	return 0;
+}
+
 /*
  * Allocate the rings (zeroed) and chain every descriptor on the free
  * list.  0, -EINVAL (size 0, not a power of 2, or above VIRTQ_MAX_SIZE),
@@ -54,7 +123,6 @@ int
 virtq_init(struct virtq *vq, uint16_t index, uint16_t size, bool event_idx)
 {
 	uintptr_t p0, p1;
-	uint16_t i;
 
 	memset(vq, 0, sizeof(*vq));
 	if (size == 0 || (size & (size - 1)) != 0 || size > VIRTQ_MAX_SIZE)
@@ -73,16 +141,10 @@ virtq_init(struct virtq *vq, uint16_t index, uint16_t size, bool event_idx)
 	}
 	vq->pages[0] = (void *)p0;
 	vq->pages[1] = (void *)p1;
-	vq->index = index;
-	vq->size = size;
-	vq->event_idx = event_idx;
 	vq->desc = (struct virtq_desc *)p0;
 	vq->avail = (struct virtq_avail *)p1;
 	vq->used = (struct virtq_used *)(p1 + VIRTQ_USED_OFF);
-	for (i = 0; i < size; i++)
-		vq->desc[i].next = (uint16_t)(i + 1);
-	vq->free_head = 0;
-	vq->nfree = size;
+	virtq_start(vq, index, size, event_idx);
 	return 0;
 }
 
@@ -94,6 +156,7 @@ virtq_fini(struct virtq *vq)
 		page_free((uintptr_t)vq->pages[0]);
 	if (vq->pages[1] != NULL)
 		page_free((uintptr_t)vq->pages[1]);
+	kfree(vq->area);
 	kfree(vq->cookie);
 	memset(vq, 0, sizeof(*vq));
 }

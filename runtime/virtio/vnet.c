@@ -3,7 +3,8 @@
  * vnet.c: virtio-net (virtio 1.2 §5.1), the NIC driver behind net/nic.h.
  *
  * Queues: receiveq1 (0) and transmitq1 (1); no control queue, one queue
- * pair.  Features: VERSION_1 (required), MAC, STATUS, MRG_RXBUF,
+ * pair.  Features: VERSION_1 (required, except on a legacy virtio-mmio
+ * device, which must offer ANY_LAYOUT instead), MAC, STATUS, MRG_RXBUF,
  * EVENT_IDX, and the offloads nic.h can express: CSUM (the device fills
  * in transmit checksums), GUEST_CSUM (it tells us received ones are
  * good), HOST_TSO4/6 (it cuts large TCP frames).  The stack decides
@@ -38,7 +39,12 @@
 #define VNET_CFG_STATUS		6
 #define VIRTIO_NET_S_LINK_UP	1
 
-/* struct virtio_net_hdr, §5.1.6: 12 bytes with VERSION_1. */
+/*
+ * struct virtio_net_hdr, §5.1.6: 12 bytes with VERSION_1.  A legacy device
+ * (§5.1.6.1 "Legacy Interface: Device Operation") uses the guest's byte
+ * order, little-endian here as in 1.x, and has num_buffers only with
+ * MRG_RXBUF: 10 bytes without (struct vnet.hlen).
+ */
 struct virtio_net_hdr {
 	uint8_t		flags;
 	uint8_t		gso_type;
@@ -60,6 +66,10 @@ _Static_assert(sizeof(struct virtio_net_hdr) == 12, "§5.1.6");
 #define VNET_QSIZE		256
 #define VNET_BUF		2048	/* >= 1526 (§5.1.6.3.1 without TSO) */
 #define VNET_HLEN		sizeof(struct virtio_net_hdr)
+#define VNET_HLEN_LEGACY	10	/* without num_buffers */
+#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "legacy virtio headers are guest-endian: the code assumes little"
+#endif
 #define VNET_VLAN_HLEN		4
 #define TX_NONE			0xffff
 
@@ -74,6 +84,7 @@ struct vnet {
 	uint16_t		tx_free, ntx_free;
 	uint8_t			*rx_big;	/* a merged frame, reassembled */
 	bool			mrg;
+	uint16_t		hlen;		/* header bytes: 12, legacy 10 */
 	bool			link_up;
 	bool			intr_set;	/* a handler names us */
 	int			config_changed;	/* set by the interrupt */
@@ -225,7 +236,7 @@ tx_header(struct vnet *v, struct virtio_net_hdr *h, const uint8_t *frame,
 		/* Headers up to the TCP payload: TCP data offset, RFC 9293. */
 		h->hdr_len = meta->csum_start;
 		if ((size_t)meta->csum_start + 13 <= len &&
-		    (size_t)meta->csum_start + 13 <= VNET_BUF - VNET_HLEN)
+		    (size_t)meta->csum_start + 13 <= (size_t)(VNET_BUF - v->hlen))
 			h->hdr_len = (uint16_t)(meta->csum_start +
 			    (frame[meta->csum_start + 12] >> 4) * 4);
 	}
@@ -250,7 +261,7 @@ vnet_tx(struct nic *nic, const struct nic_seg *seg, int nseg,
 		len += seg[i].len;
 	if (len < NIC_ETH_HLEN || len > tx_max(v))
 		return -EMSGSIZE;
-	n = (int)((len + VNET_HLEN + VNET_BUF - 1) / VNET_BUF);
+	n = (int)((len + v->hlen + VNET_BUF - 1) / VNET_BUF);
 	if (n > v->ntx_free) {
 		nic->tx_drops++;
 		return -ENOBUFS;
@@ -267,7 +278,7 @@ vnet_tx(struct nic *nic, const struct nic_seg *seg, int nseg,
 			v->tx_next[prev] = s;
 		prev = s;
 		b = buf_addr(v->tx_pages, s);
-		off = k == 0 ? VNET_HLEN : 0;
+		off = k == 0 ? v->hlen : 0;
 		while (off < VNET_BUF && i < nseg) {
 			room = MIN(VNET_BUF - off, seg[i].len - segoff);
 			memcpy(b + off, (const uint8_t *)seg[i].base + segoff,
@@ -284,12 +295,12 @@ vnet_tx(struct nic *nic, const struct nic_seg *seg, int nseg,
 	}
 	v->ntx_free = (uint16_t)(v->ntx_free - n);
 	b = buf_addr(v->tx_pages, first);
-	r = tx_header(v, &h, b + VNET_HLEN, len, meta);
+	r = tx_header(v, &h, b + v->hlen, len, meta);
 	if (r != 0) {
 		tx_slots_free(v, first);
 		return r;
 	}
-	memcpy(b, &h, sizeof(h));
+	memcpy(b, &h, v->hlen);
 	r = virtq_add(&v->txq, sg, n, 0, (void *)(uintptr_t)(first + 1));
 	if (r != 0) {			/* cannot happen: a slot per desc */
 		tx_slots_free(v, first);
@@ -328,15 +339,16 @@ rx_one(struct vnet *v, uint8_t *buf, uint32_t len)
 	int nbuf = 1, i, csum_ok = 0;
 	bool bad = false;
 
-	memcpy(&h, buf, sizeof(h));
+	memset(&h, 0, sizeof(h));
+	memcpy(&h, buf, v->hlen);
 	if (v->mrg && h.num_buffers > 1)
 		nbuf = h.num_buffers;
-	if (len < VNET_HLEN || len > VNET_BUF) {
+	if (len < v->hlen || len > VNET_BUF) {
 		bad = true;
-		len = VNET_HLEN;
+		len = v->hlen;
 	}
-	frame = buf + VNET_HLEN;
-	flen = len - VNET_HLEN;
+	frame = buf + v->hlen;
+	flen = len - v->hlen;
 	if (nbuf > 1) {
 		memcpy(v->rx_big, frame, flen);
 		for (i = 1; i < nbuf; i++) {
@@ -440,6 +452,7 @@ feature_names(uint64_t f, char *buf, size_t size)
 	static const struct { int bit; const char *name; } names[] = {
 		{ VIRTIO_F_VERSION_1, "VERSION_1" },
 		{ VIRTIO_F_EVENT_IDX, "EVENT_IDX" },
+		{ VIRTIO_F_ANY_LAYOUT, "ANY_LAYOUT" },
 		{ VIRTIO_NET_F_MAC, "MAC" },
 		{ VIRTIO_NET_F_STATUS, "STATUS" },
 		{ VIRTIO_NET_F_MRG_RXBUF, "MRG_RXBUF" },
@@ -468,13 +481,27 @@ vnet_setup(struct vnet *v, const char **what)
 	    VIRTIO_BIT(VIRTIO_NET_F_CSUM) | VIRTIO_BIT(VIRTIO_NET_F_GUEST_CSUM) |
 	    VIRTIO_BIT(VIRTIO_NET_F_HOST_TSO4) |
 	    VIRTIO_BIT(VIRTIO_NET_F_HOST_TSO6);
+	uint64_t need = 0;
 	unsigned int i;
 	int r;
 
-	*what = "feature negotiation (needs VERSION_1: a modern device)";
-	r = virtio_negotiate(d, want, 0);
+	/*
+	 * A legacy device without ANY_LAYOUT wants the header in a
+	 * descriptor of its own (§5.1.6 "Legacy Interface: Framing
+	 * Requirements"); ours share one.  QEMU's offer it.
+	 */
+	if (d->legacy)
+		need = VIRTIO_BIT(VIRTIO_F_ANY_LAYOUT);
+	*what = d->legacy ? "feature negotiation (a legacy device needs "
+	    "ANY_LAYOUT)" : "feature negotiation (needs VERSION_1: a modern "
+	    "device)";
+	r = virtio_negotiate(d, want, need);
 	if (r != 0)
 		return r;
+	v->hlen = VNET_HLEN;
+	if (!(d->features & (VIRTIO_BIT(VIRTIO_F_VERSION_1) |
+	    VIRTIO_BIT(VIRTIO_NET_F_MRG_RXBUF))))
+		v->hlen = VNET_HLEN_LEGACY;
 	/* TSO without CSUM is not allowed (§5.1.3.1). */
 	if (!(d->features & VIRTIO_BIT(VIRTIO_NET_F_CSUM)))
 		d->features &= ~(VIRTIO_BIT(VIRTIO_NET_F_HOST_TSO4) |

@@ -3,7 +3,8 @@
  * test_vnet.c: the virtio-net driver (runtime/virtio/vnet.c) with the
  * virtio core (virtio.c, virtq.c) against a fake transport and device in
  * host memory: feature negotiation (refusing a device without
- * VERSION_1), the receive ring kept full, received frames (single,
+ * VERSION_1; a legacy one with ANY_LAYOUT and the 10-byte header
+ * instead), the receive ring kept full, received frames (single,
  * merged, partial checksum) handed up and their buffers re-posted,
  * interrupts re-enabled only when the ring is drained, transmit copies,
  * a full transmit ring and its reclaim, TSO headers, and randomised
@@ -84,7 +85,7 @@ entropy_fill(void *buf, size_t n)
 
 /* The fake stack: nic_attach keeps the NIC, nic_input records frames. */
 #define MAX_FRAMES	64
-static struct nic *attached[8];
+static struct nic *attached[32];
 static int nattached, nkicks;
 static struct {
 	uint8_t	data[NIC_FRAME_MAX];
@@ -219,7 +220,7 @@ static const struct virtio_ops fake_ops = {
 static const uint8_t test_mac[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
 
 /* Devices stay reachable from here (vnet never frees an attached NIC). */
-static struct fake_dev *devs[16];
+static struct fake_dev *devs[32];
 static int ndevs;
 
 static struct fake_dev *
@@ -302,6 +303,114 @@ TEST(refuses_device_without_version_1)
 	EXPECT(!(f->status & VIRTIO_STATUS_DRIVER_OK));
 	EXPECT_EQ(nattached, before);
 	EXPECT_EQ(host_kmalloc_live, live);
+}
+
+/* A legacy transport's device (virtio-mmio version 1): 32 feature bits,
+ * ANY_LAYOUT instead of VERSION_1, no FEATURES_OK. */
+#define LEGACY	(VIRTIO_BIT(VIRTIO_F_EVENT_IDX) | \
+		 VIRTIO_BIT(VIRTIO_F_ANY_LAYOUT) | \
+		 VIRTIO_BIT(VIRTIO_NET_F_MAC) | VIRTIO_BIT(VIRTIO_NET_F_STATUS))
+
+static struct fake_dev *
+new_legacy_dev(uint64_t offered)
+{
+	struct fake_dev *f = new_dev(offered);
+
+	f->dev.legacy = true;
+	return f;
+}
+
+TEST(legacy_device_needs_any_layout)
+{
+	struct fake_dev *f = new_legacy_dev(LEGACY &
+	    ~VIRTIO_BIT(VIRTIO_F_ANY_LAYOUT));
+	long live = host_kmalloc_live;
+	int before = nattached;
+
+	EXPECT_EQ(vnet_attach(&f->dev), -ENOTSUP);
+	EXPECT(f->status & VIRTIO_STATUS_FAILED);
+	EXPECT_EQ(nattached, before);
+	EXPECT_EQ(host_kmalloc_live, live);
+}
+
+/*
+ * Legacy without MRG_RXBUF: the 10-byte header (no num_buffers) on both
+ * rings, rings in the contiguous legacy layout, no FEATURES_OK, and the
+ * high feature bits never negotiated even if a transport showed them.
+ */
+TEST(legacy_device_10_byte_header)
+{
+	struct fake_dev *f = new_legacy_dev(LEGACY |
+	    VIRTIO_BIT(VIRTIO_F_VERSION_1));
+	struct fake_vq *q;
+	struct virtq_desc d[4];
+	struct vnet *v;
+	struct nic *nic;
+	struct nic_seg seg;
+	uint8_t fr[300], *b;
+	uint16_t head;
+	int i;
+
+	EXPECT_EQ(vnet_attach(&f->dev), 0);
+	nic = attached[nattached - 1];
+	v = nic->drv;
+	EXPECT_EQ(f->driver_features, LEGACY);
+	EXPECT(f->status & VIRTIO_STATUS_DRIVER_OK);
+	EXPECT(!(f->status & VIRTIO_STATUS_FEATURES_OK));
+	EXPECT_EQ(v->hlen, 10);
+	EXPECT(v->rxq.area != NULL && v->txq.area != NULL);
+	EXPECT_EQ((uint8_t *)v->rxq.avail - (uint8_t *)v->rxq.desc, 16 * 256);
+	EXPECT_EQ((uint8_t *)v->rxq.used - (uint8_t *)v->rxq.desc, 8192);
+	EXPECT_EQ(memcmp(nic->mac, test_mac, 6), 0);
+
+	/* Receive: the frame starts 10 bytes into the buffer. */
+	q = &f->fq[VNET_RXQ];
+	for (i = 0; i < 3; i++) {
+		fill(fr, sizeof(fr), (unsigned int)i + 40);
+		EXPECT_EQ(fake_vq_pop(q, d, 4, &head), 1);
+		b = (uint8_t *)(uintptr_t)d[0].addr;
+		memset(b, 0, 10);
+		memcpy(b + 10, fr, sizeof(fr) - (size_t)i);
+		fake_vq_push(q, head, (uint32_t)(10 + sizeof(fr) - (size_t)i));
+	}
+	nframes = 0;
+	EXPECT_EQ(nic->ops->rx_poll(nic, 64), 3);
+	EXPECT_EQ(nframes, 3);
+	EXPECT_EQ(frames[2].len, sizeof(fr) - 2);
+	EXPECT_EQ(memcmp(frames[2].data, fr, frames[2].len), 0);
+	EXPECT_EQ(nic->rx_drops, 0);
+
+	/* Transmit: 10 zero header bytes, then the frame. */
+	fill(fr, sizeof(fr), 7);
+	seg.base = fr;
+	seg.len = sizeof(fr);
+	EXPECT_EQ(nic->ops->tx(nic, &seg, 1, NULL), 0);
+	EXPECT_EQ(fake_vq_pop(&f->fq[VNET_TXQ], d, 4, &head), 1);
+	EXPECT_EQ(d[0].len, 10 + sizeof(fr));
+	b = (uint8_t *)(uintptr_t)d[0].addr;
+	for (i = 0; i < 10; i++)
+		EXPECT_EQ(b[i], 0);
+	EXPECT_EQ(memcmp(b + 10, fr, sizeof(fr)), 0);
+}
+
+/* Legacy with MRG_RXBUF: the 12-byte header, merged frames. */
+TEST(legacy_device_mrg_rxbuf)
+{
+	struct fake_dev *f = new_legacy_dev(LEGACY |
+	    VIRTIO_BIT(VIRTIO_NET_F_MRG_RXBUF));
+	static uint8_t big[4000];
+	struct nic *nic;
+
+	EXPECT_EQ(vnet_attach(&f->dev), 0);
+	nic = attached[nattached - 1];
+	EXPECT_EQ(((struct vnet *)nic->drv)->hlen, 12);
+	fill(big, sizeof(big), 5);
+	nframes = 0;
+	dev_receive(f, big, sizeof(big), NULL);
+	EXPECT_EQ(nic->ops->rx_poll(nic, 64), 1);
+	EXPECT_EQ(nframes, 1);
+	EXPECT_EQ(frames[0].len, sizeof(big));
+	EXPECT_EQ(memcmp(frames[0].data, big, sizeof(big)), 0);
 }
 
 TEST(refused_features_ok)
