@@ -436,11 +436,16 @@ func classify(r *result, output string, err error, killed bool) {
 			case "FAIL":
 				r.fail++
 				if firstFail == "" {
+					// With -test.v a test's log lines come
+					// between its "=== RUN" and "--- FAIL".
 					firstFail = m[2]
-					for _, n := range lines[i+1:] {
-						if t := strings.TrimSpace(n); t != "" && !reResult.MatchString(n) && !strings.HasPrefix(t, "=== ") {
-							failMsg = t
+					for j := i - 1; j >= 0; j-- {
+						t := strings.TrimSpace(lines[j])
+						if strings.HasPrefix(t, "=== RUN   "+m[2]) || reResult.MatchString(lines[j]) {
 							break
+						}
+						if t != "" && !strings.HasPrefix(t, "=== ") {
+							failMsg = t
 						}
 					}
 				}
