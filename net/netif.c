@@ -100,6 +100,23 @@ nicif_init(struct netif *netif)
 }
 
 /*
+ * The least a received frame's pbuf holds.  lwIP 2.1.3 reads a protocol's
+ * fixed header before checking that the frame is long enough for it
+ * (ip4_input takes IPH_HL and IPH_LEN first; ip6_input and etharp_input
+ * alike), so a runt frame was read past its end (tests/fuzz/net found it
+ * through ip4.c).  A shorter frame is copied into a zero-padded buffer of
+ * this size and the pbuf's lengths cut back to the frame's: lwIP's own
+ * length checks then drop it, and its early reads stay inside the buffer.
+ * pbuf_realloc only shortens the lengths because mem_trim does nothing
+ * with MEM_LIBC_MALLOC.
+ */
+#define NET_RX_MIN	(NIC_ETH_HLEN + 60)	/* + the longest IPv4 header;
+						   IPv6's (40), ARP's (28) fit */
+#if !MEM_LIBC_MALLOC
+#error "nic_input's padding needs mem_trim to keep the buffer (MEM_LIBC_MALLOC)"
+#endif
+
+/*
  * A received frame: copied into one pbuf and handed to lwIP.  Only from
  * ops->rx_poll, so from the network thread with the core lock held.  The
  * driver counts received frames; frames the stack cannot take count as
@@ -116,12 +133,16 @@ nic_input(struct nic *nic, const void *frame, size_t len, int csum_ok)
 		nic->rx_drops++;
 		return;
 	}
-	p = pbuf_alloc(PBUF_RAW, (u16_t)len, PBUF_RAM);
+	p = pbuf_alloc(PBUF_RAW, (u16_t)MAX(len, NET_RX_MIN), PBUF_RAM);
 	if (p == NULL) {
 		nic->rx_drops++;
 		return;
 	}
 	memcpy(p->payload, frame, len);
+	if (len < NET_RX_MIN) {
+		memset((uint8_t *)p->payload + len, 0, NET_RX_MIN - len);
+		pbuf_realloc(p, (u16_t)len);	/* lengths only: see NET_RX_MIN */
+	}
 	if (ifc->netif.input(p, &ifc->netif) != ERR_OK)
 		pbuf_free(p);
 }
