@@ -628,7 +628,7 @@ churn_poller(void *a)
 	while (!__atomic_load_n(&c->done, __ATOMIC_ACQUIRE)) {
 		n = t_kevent(c->kq, NULL, 0, ev, 8, &ts);
 		if (n > 0)
-			c->events += n;
+			__atomic_fetch_add(&c->events, n, __ATOMIC_RELAXED);
 	}
 	return NULL;
 }
@@ -652,9 +652,23 @@ TEST(register_close_churn)
 		fd_close(p[i % 2]);
 		fd_close(p[1 - i % 2]);
 	}
+	/*
+	 * The poller must have worked, but on a loaded host it may not have
+	 * run at all during the loop: a last readable pipe it must report
+	 * (within 10 s) proves it, without making the test timing-bound.
+	 */
+	EXPECT_EQ(t_pipe(p, O_NONBLOCK), 0);
+	ch[0] = kev(p[0], EVFILT_READ, EV_ADD | EV_CLEAR, NULL);
+	EXPECT_EQ(t_kevent(c.kq, ch, 1, NULL, 0, NULL), 0);
+	t_write(p[1], "x", 1);
+	for (i = 0; i < 10000 && __atomic_load_n(&c.events, __ATOMIC_RELAXED) == 0;
+	    i++)
+		usleep(1000);
 	__atomic_store_n(&c.done, true, __ATOMIC_RELEASE);
 	pthread_join(t, NULL);
 	EXPECT(c.events > 0);
+	fd_close(p[0]);
+	fd_close(p[1]);
 	fd_close(c.kq);
 }
 
