@@ -133,8 +133,9 @@ func qemuArgs(c runConfig) []string {
 	args = append(args, debugDevices(c.debugcon)...)
 	if c.machine == "microvm" {
 		// QEMU 7's microvm makes its virtio-mmio transports legacy
-		// (version 1) unless told otherwise; vmgo's drivers speak
-		// version 2, the virtio 1.x register layout (virtio 1.2 §4.2.2).
+		// (version 1) unless told otherwise; vmgo's drivers speak both
+		// but prefer version 2, the virtio 1.x register layout (virtio
+		// 1.2 §4.2.2), as Firecracker offers (docs/devices.md).
 		args = append(args, "-global", "virtio-mmio.force-legacy=false")
 	}
 	args = append(args, netArgs(c.net, c.machine)...)
