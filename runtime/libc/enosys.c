@@ -56,6 +56,11 @@
 	X(setregid)	/* L */						\
 	X(setgroups)	/* L */						\
 	X(setlogin)	/* L */						\
+	/* terminals: the console is the only tty, no pseudo-terminals	\
+	   (Go's internal/testpty, in the os/signal and net tests) */	\
+	X(posix_openpt)	/* L */						\
+	X(grantpt)	/* L */						\
+	X(unlockpt)	/* L */						\
 	/* signals and time */						\
 	X(sigsuspend)	/* L: needs signal delivery */			\
 	X(adjtime)	/* L */						\
@@ -70,3 +75,13 @@
 	}
 
 ENOSYS_FUNCS(ENOSYS_STUB)
+
+/* ptsname(3) returns a pointer, so not through ENOSYS_STUB: NULL, ENOSYS. */
+char	*ptsname(int fd);
+
+__attribute__((weak)) char *
+ptsname(int fd)
+{
+	(void)enosys("ptsname");
+	return NULL;
+}
