@@ -6,6 +6,7 @@
  */
 #include "kernel.h"
 #include <sys/socket.h>
+#include <netinet/in.h>
 
 #include "lwip/ip.h"
 #include "lwip/netif.h"
@@ -149,4 +150,47 @@ sock_lwip_errno(err_t err)
 	default:
 		return EIO;
 	}
+}
+
+/* IP-level options TCP and UDP share (sock_ip.h). */
+int
+sock_ip_setopt(struct socket *so, int level, int name, int v,
+    uint8_t def_ttl)
+{
+	switch (level) {
+	case IPPROTO_IP:
+		switch (name) {
+		case IP_TOS:
+			so->tos = (uint8_t)v;
+			return 0;
+		case IP_TTL:
+			if (v < 0 || v > 255)
+				return -EINVAL;
+			so->ttl = (uint8_t)v;
+			return 0;
+		}
+		return -ENOPROTOOPT;	/* multicast: not yet */
+	case IPPROTO_IPV6:
+		if (so->domain != AF_INET6)
+			return -ENOPROTOOPT;
+		switch (name) {
+		case IPV6_V6ONLY:
+			if (so->bound)
+				return -EINVAL;
+			so->v6only = v != 0;
+			return 0;
+		case IPV6_TCLASS:
+			if (v < -1 || v > 255)
+				return -EINVAL;
+			so->tos = v < 0 ? 0 : (uint8_t)v;
+			return 0;
+		case IPV6_UNICAST_HOPS:
+			if (v < -1 || v > 255)
+				return -EINVAL;
+			so->ttl = v < 0 ? def_ttl : (uint8_t)v;
+			return 0;
+		}
+		return -ENOPROTOOPT;
+	}
+	return -ENOPROTOOPT;
 }

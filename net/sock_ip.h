@@ -24,5 +24,14 @@ bool	sock_ip_local(const ip_addr_t *ip);
 int	sock_ip_source(const ip_addr_t *dst, ip_addr_t *src);
 /* An lwIP err_t as a positive OpenBSD errno (0 for ERR_OK). */
 int	sock_lwip_errno(err_t err);
+/*
+ * Set an IPPROTO_IP or IPPROTO_IPV6 option that TCP and UDP sockets share
+ * (IP_TOS, IP_TTL, IPV6_V6ONLY before bind, IPV6_TCLASS,
+ * IPV6_UNICAST_HOPS; -1 means def_ttl / TOS 0) to v in *so; the caller
+ * applies it to its pcb.  0, -EINVAL (out of range, V6ONLY after bind)
+ * or -ENOPROTOOPT (multicast and the rest: not yet).  Core lock held.
+ */
+int	sock_ip_setopt(struct socket *so, int level, int name, int v,
+	    uint8_t def_ttl);
 
 #endif

@@ -814,41 +814,10 @@ tcp_setopt_op(struct socket *so, int level, int name, const void *val,
 		}
 		break;
 	case IPPROTO_IP:
-		switch (name) {
-		case IP_TOS:
-			so->tos = (uint8_t)v;
-			break;
-		case IP_TTL:
-			if (v < 0 || v > 255)
-				return -EINVAL;
-			so->ttl = (uint8_t)v;
-			break;
-		default:
-			return -ENOPROTOOPT;
-		}
-		break;
 	case IPPROTO_IPV6:
-		if (so->domain != AF_INET6)
-			return -ENOPROTOOPT;
-		switch (name) {
-		case IPV6_V6ONLY:
-			if (so->bound)
-				return -EINVAL;
-			so->v6only = v != 0;
-			break;
-		case IPV6_TCLASS:
-			if (v < -1 || v > 255)
-				return -EINVAL;
-			so->tos = v < 0 ? 0 : (uint8_t)v;
-			break;
-		case IPV6_UNICAST_HOPS:
-			if (v < -1 || v > 255)
-				return -EINVAL;
-			so->ttl = v < 0 ? TCP_TTL : (uint8_t)v;
-			break;
-		default:
-			return -ENOPROTOOPT;
-		}
+		r = sock_ip_setopt(so, level, name, v, TCP_TTL);
+		if (r < 0)
+			return r;
 		break;
 	default:
 		return -ENOPROTOOPT;

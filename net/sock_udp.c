@@ -307,7 +307,7 @@ static int
 udp_setopt_op(struct socket *so, int level, int name, const void *val,
     unsigned int len)
 {
-	int v;
+	int v, r;
 
 	if (level == SOL_SOCKET) {
 		udp_apply_opts(so);
@@ -320,41 +320,10 @@ udp_setopt_op(struct socket *so, int level, int name, const void *val,
 	memcpy(&v, val, sizeof(v));
 	switch (level) {
 	case IPPROTO_IP:
-		switch (name) {
-		case IP_TOS:
-			so->tos = (uint8_t)v;
-			break;
-		case IP_TTL:
-			if (v < 0 || v > 255)
-				return -EINVAL;
-			so->ttl = (uint8_t)v;
-			break;
-		default:
-			return -ENOPROTOOPT;	/* multicast: not yet */
-		}
-		break;
 	case IPPROTO_IPV6:
-		if (so->domain != AF_INET6)
-			return -ENOPROTOOPT;
-		switch (name) {
-		case IPV6_V6ONLY:
-			if (so->bound)
-				return -EINVAL;
-			so->v6only = v != 0;
-			break;
-		case IPV6_TCLASS:
-			if (v < -1 || v > 255)
-				return -EINVAL;
-			so->tos = v < 0 ? 0 : (uint8_t)v;
-			break;
-		case IPV6_UNICAST_HOPS:
-			if (v < -1 || v > 255)
-				return -EINVAL;
-			so->ttl = v < 0 ? UDP_TTL : (uint8_t)v;
-			break;
-		default:
-			return -ENOPROTOOPT;
-		}
+		r = sock_ip_setopt(so, level, name, v, UDP_TTL);
+		if (r < 0)
+			return r;
 		break;
 	default:
 		return -ENOPROTOOPT;
