@@ -194,3 +194,27 @@ sock_ip_setopt(struct socket *so, int level, int name, int v,
 	}
 	return -ENOPROTOOPT;
 }
+
+/* IP-level option values TCP and UDP share (sock_ip.h). */
+int
+sock_ip_getopt(const struct socket *so, int level, int name,
+    uint8_t def_ttl, int *v)
+{
+	int ttl = so->ttl != 0 ? so->ttl : def_ttl;
+
+	if (level == IPPROTO_IP && name == IP_TOS)
+		*v = so->tos;
+	else if (level == IPPROTO_IP && name == IP_TTL)
+		*v = ttl;
+	else if (level != IPPROTO_IPV6 || so->domain != AF_INET6)
+		return -ENOPROTOOPT;
+	else if (name == IPV6_V6ONLY)
+		*v = so->v6only;
+	else if (name == IPV6_TCLASS)
+		*v = so->tos;
+	else if (name == IPV6_UNICAST_HOPS)
+		*v = ttl;
+	else
+		return -ENOPROTOOPT;
+	return 0;
+}

@@ -33,5 +33,9 @@ int	sock_lwip_errno(err_t err);
  */
 int	sock_ip_setopt(struct socket *so, int level, int name, int v,
 	    uint8_t def_ttl);
+/* The same options' values (TTL def_ttl when unset) into *v: 0 or
+ * -ENOPROTOOPT.  Core lock held. */
+int	sock_ip_getopt(const struct socket *so, int level, int name,
+	    uint8_t def_ttl, int *v);
 
 #endif

@@ -764,29 +764,6 @@ tcp_name_op(struct socket *so, struct sock_addr *a, bool peer)
 }
 
 static int
-get_int(const void *val, unsigned int len, int *v)
-{
-	if (val == NULL)
-		return -EFAULT;
-	if (len < sizeof(int))
-		return -EINVAL;
-	memcpy(v, val, sizeof(int));
-	return 0;
-}
-
-static int
-ret_int(void *val, unsigned int *len, int v)
-{
-	if (val == NULL || len == NULL)
-		return -EFAULT;
-	if (*len < sizeof(int))
-		return -EINVAL;
-	memcpy(val, &v, sizeof(int));
-	*len = sizeof(int);
-	return 0;
-}
-
-static int
 tcp_setopt_op(struct socket *so, int level, int name, const void *val,
     unsigned int len)
 {
@@ -796,7 +773,7 @@ tcp_setopt_op(struct socket *so, int level, int name, const void *val,
 		tcp_apply_opts(so);
 		return 0;
 	}
-	r = get_int(val, len, &v);
+	r = sock_opt_int(val, len, &v);
 	if (r < 0)
 		return r;
 	switch (level) {
@@ -831,42 +808,23 @@ tcp_getopt_op(struct socket *so, int level, int name, void *val,
     unsigned int *len)
 {
 	struct tcp_pcb *pcb = so->pcb.tcp;
+	int v, r;
 
 	switch (level) {
 	case IPPROTO_TCP:
 		switch (name) {
 		case TCP_NODELAY:
-			return ret_int(val, len, so->nodelay ? TCP_NODELAY : 0);
+			return sock_opt_put_int(val, len, so->nodelay ? TCP_NODELAY : 0);
 		case TCP_MAXSEG:
-			return ret_int(val, len, pcb != NULL &&
+			return sock_opt_put_int(val, len, pcb != NULL &&
 			    so->state != SS_LISTEN ? tcp_mss(pcb) : TCP_MSS);
 		default:
 			return -ENOPROTOOPT;
 		}
 	case IPPROTO_IP:
-		switch (name) {
-		case IP_TOS:
-			return ret_int(val, len, so->tos);
-		case IP_TTL:
-			return ret_int(val, len, so->ttl != 0 ? so->ttl :
-			    TCP_TTL);
-		default:
-			return -ENOPROTOOPT;
-		}
 	case IPPROTO_IPV6:
-		if (so->domain != AF_INET6)
-			return -ENOPROTOOPT;
-		switch (name) {
-		case IPV6_V6ONLY:
-			return ret_int(val, len, so->v6only);
-		case IPV6_TCLASS:
-			return ret_int(val, len, so->tos);
-		case IPV6_UNICAST_HOPS:
-			return ret_int(val, len, so->ttl != 0 ? so->ttl :
-			    TCP_TTL);
-		default:
-			return -ENOPROTOOPT;
-		}
+		r = sock_ip_getopt(so, level, name, TCP_TTL, &v);
+		return r < 0 ? r : sock_opt_put_int(val, len, v);
 	default:
 		return -ENOPROTOOPT;
 	}

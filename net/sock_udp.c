@@ -313,11 +313,9 @@ udp_setopt_op(struct socket *so, int level, int name, const void *val,
 		udp_apply_opts(so);
 		return 0;
 	}
-	if (val == NULL)
-		return -EFAULT;
-	if (len < sizeof(int))
-		return -EINVAL;
-	memcpy(&v, val, sizeof(v));
+	r = sock_opt_int(val, len, &v);
+	if (r < 0)
+		return r;
 	switch (level) {
 	case IPPROTO_IP:
 	case IPPROTO_IPV6:
@@ -336,30 +334,10 @@ static int
 udp_getopt_op(struct socket *so, int level, int name, void *val,
     unsigned int *len)
 {
-	int v;
+	int v, r;
 
-	if (level == IPPROTO_IP && name == IP_TOS)
-		v = so->tos;
-	else if (level == IPPROTO_IP && name == IP_TTL)
-		v = so->ttl != 0 ? so->ttl : UDP_TTL;
-	else if (level == IPPROTO_IPV6 && so->domain == AF_INET6 &&
-	    name == IPV6_V6ONLY)
-		v = so->v6only;
-	else if (level == IPPROTO_IPV6 && so->domain == AF_INET6 &&
-	    name == IPV6_TCLASS)
-		v = so->tos;
-	else if (level == IPPROTO_IPV6 && so->domain == AF_INET6 &&
-	    name == IPV6_UNICAST_HOPS)
-		v = so->ttl != 0 ? so->ttl : UDP_TTL;
-	else
-		return -ENOPROTOOPT;
-	if (val == NULL || len == NULL)
-		return -EFAULT;
-	if (*len < sizeof(int))
-		return -EINVAL;
-	memcpy(val, &v, sizeof(v));
-	*len = sizeof(v);
-	return 0;
+	r = sock_ip_getopt(so, level, name, UDP_TTL, &v);
+	return r < 0 ? r : sock_opt_put_int(val, len, v);
 }
 
 /* Readable with a datagram queued; always writable (nothing is kept). */

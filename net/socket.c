@@ -356,8 +356,9 @@ sock_name(struct socket *so, struct sock_addr *a, bool peer)
 	return r;
 }
 
-static int
-opt_int(const void *val, unsigned int len, int *v)
+/* See socket.h. */
+int
+sock_opt_int(const void *val, unsigned int len, int *v)
 {
 	if (val == NULL)
 		return -EFAULT;
@@ -413,7 +414,7 @@ sol_setopt(struct socket *so, int name, const void *val, unsigned int len)
 	default:
 		break;
 	}
-	r = opt_int(val, len, &v);
+	r = sock_opt_int(val, len, &v);
 	if (r < 0)
 		return r;
 	if (name & SOCK_BOOL_OPTS && (name & ~SOCK_BOOL_OPTS) == 0 &&
@@ -445,8 +446,9 @@ sol_setopt(struct socket *so, int name, const void *val, unsigned int len)
 	}
 }
 
-static int
-put_int(void *val, unsigned int *len, int v)
+/* See socket.h. */
+int
+sock_opt_put_int(void *val, unsigned int *len, int v)
 {
 	if (val == NULL || len == NULL)
 		return -EFAULT;
@@ -499,32 +501,32 @@ sol_getopt(struct socket *so, int name, void *val, unsigned int *len)
 		e = so->error;
 		so->error = 0;
 		sock_event(so, 0);
-		return put_int(val, len, e);
+		return sock_opt_put_int(val, len, e);
 	case SO_TYPE:
-		return put_int(val, len, so->type);
+		return sock_opt_put_int(val, len, so->type);
 	case SO_DOMAIN:
-		return put_int(val, len, so->domain);
+		return sock_opt_put_int(val, len, so->domain);
 	case SO_PROTOCOL:
-		return put_int(val, len, so->type == SOCK_STREAM ?
+		return sock_opt_put_int(val, len, so->type == SOCK_STREAM ?
 		    IPPROTO_TCP : IPPROTO_UDP);
 	case SO_ACCEPTCONN:
-		return put_int(val, len,
+		return sock_opt_put_int(val, len,
 		    so->state == SS_LISTEN ? SO_ACCEPTCONN : 0);
 	case SO_SNDBUF:
-		return put_int(val, len, so->sndbuf);
+		return sock_opt_put_int(val, len, so->sndbuf);
 	case SO_RCVBUF:
-		return put_int(val, len, so->rcvbuf);
+		return sock_opt_put_int(val, len, so->rcvbuf);
 	case SO_SNDLOWAT:
-		return put_int(val, len, so->sndlowat);
+		return sock_opt_put_int(val, len, so->sndlowat);
 	case SO_RCVLOWAT:
-		return put_int(val, len, so->rcvlowat);
+		return sock_opt_put_int(val, len, so->rcvlowat);
 	default:
 		break;
 	}
 	if (name & SOCK_BOOL_OPTS && (name & ~SOCK_BOOL_OPTS) == 0 &&
 	    __builtin_popcount((unsigned int)name) == 1)
 		/* OpenBSD answers the option's bit, not 1. */
-		return put_int(val, len, so->opts & name);
+		return sock_opt_put_int(val, len, so->opts & name);
 	return -ENOPROTOOPT;
 }
 

@@ -178,6 +178,11 @@ int	sock_setopt(struct socket *so, int level, int name, const void *val,
 	    unsigned int len);
 int	sock_getopt(struct socket *so, int level, int name, void *val,
 	    unsigned int *len);
+/* An int option's value from the caller's buffer: 0, -EFAULT (NULL),
+ * -EINVAL (shorter than an int). */
+int	sock_opt_int(const void *val, unsigned int len, int *v);
+/* Return an int option: 0 and *len = sizeof(int), -EFAULT, -EINVAL. */
+int	sock_opt_put_int(void *val, unsigned int *len, int v);
 
 /*
  * For the protocols (core lock held).
