@@ -43,7 +43,6 @@
 	/* processes: one process, no fork or exec */			\
 	X(fork)		/* X: os/exec */				\
 	X(execve)	/* X: os/exec */				\
-	X(wait4)	/* X: os/exec */				\
 	X(setpgid)	/* X: os/exec */				\
 	X(setsid)	/* X: os/exec */				\
 	X(ptrace)	/* L */						\

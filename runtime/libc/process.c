@@ -185,6 +185,30 @@ getrusage(int who, struct rusage *ru)
 	return 0;
 }
 
+/* wait4(2) options OpenBSD accepts (sys/wait.h) */
+#define WNOHANG		0x01
+#define WUNTRACED	0x02
+#define WCONTINUED	0x08
+
+pid_t	wait4(pid_t pid, int *status, int options, struct rusage *ru);
+
+/*
+ * wait4(2): a one-process VM has no children, so every wait finds none:
+ * -1 with ECHILD, what OpenBSD's sys_wait4 answers a childless process
+ * (also with WNOHANG), after its check of the options (EINVAL).  Go's
+ * os.Process.Wait and os/exec reach this; *status and *ru stay untouched.
+ */
+pid_t
+wait4(pid_t pid, int *status, int options, struct rusage *ru)
+{
+	(void)pid;
+	(void)status;
+	(void)ru;
+	if (options & ~(WNOHANG | WUNTRACED | WCONTINUED))
+		return ret_errno(-EINVAL);
+	return ret_errno(-ECHILD);
+}
+
 /* The file creation mask now (fs.h).  Thread context. */
 uint32_t
 proc_getumask(void)
