@@ -261,6 +261,9 @@ struct vfs_ops {
 	 * (a directory into its own subtree), -EBUSY (rel "").  Renaming a
 	 * name onto itself (or onto another link to the same file) is 0. */
 	int	(*rename)(const char *from, const char *to);
+	/* mkfifo(2): a FIFO at rel, permission bits mode; -EEXIST if rel
+	 * exists. */
+	int	(*mkfifo)(const char *rel, int mode);
 	/* symlink(2): a link at rel holding target (not interpreted). */
 	int	(*symlink)(const char *target, const char *rel);
 	/* link(2): a new name to for the non-directory from (-EPERM on a
@@ -312,12 +315,13 @@ int	vfs_stat(int dirfd, const char *path, struct stat *st, int flags);
 /* readlinkat(2): the length copied into buf (no NUL), -EINVAL if path
  * is not a symlink. */
 int	vfs_readlink(int dirfd, const char *path, char *buf, size_t size);
-/* mkdirat(2), unlinkat(2) (flags 0 or AT_REMOVEDIR), renameat(2),
+/* mkdirat(2), mkfifoat(2), unlinkat(2) (flags 0 or AT_REMOVEDIR), renameat(2),
  * symlinkat(2), linkat(2) (flags 0 or AT_SYMLINK_FOLLOW), truncate(2),
  * and setattr (flags 0 or AT_SYMLINK_NOFOLLOW) for chmod, chown and
  * utimes: 0 or -errno as described for the ops; -EXDEV for a rename or
  * link between file systems. */
 int	vfs_mkdir(int dirfd, const char *path, int mode);
+int	vfs_mkfifo(int dirfd, const char *path, int mode);
 int	vfs_unlink(int dirfd, const char *path, int flags);
 int	vfs_rename(int fromfd, const char *from, int tofd, const char *to);
 int	vfs_symlink(const char *target, int dirfd, const char *path);
@@ -413,6 +417,23 @@ void	vfs_init(const struct cmdline *cmd);
  * -ENOMEM.  Thread context.
  */
 int	pipe_create(int flags, struct file **rfp, struct file **wfp);
+
+/*
+ * FIFOs (mkfifo(2)): a file system node of type S_IFIFO points at a
+ * struct fifo; each open of the node is an end of one shared pipe
+ * (pipe.c's comment gives the open semantics).
+ */
+struct fifo;
+/* A new FIFO with one reference (the node's); fstat of its open files
+ * reports dev, ino and mode (permission bits).  NULL when out of memory. */
+struct fifo *fifo_create(uint32_t dev, uint64_t ino, uint32_t mode);
+/* Take / drop a reference (the last one frees it).  Thread context. */
+void	fifo_hold(struct fifo *fi);
+void	fifo_release(struct fifo *fi);
+/* open(2) of the FIFO: 0 and a new file in *fpp, -ENXIO (O_WRONLY |
+ * O_NONBLOCK without a reader), -ENOMEM.  May sleep until the other side
+ * opens; the caller holds a reference and no lock. */
+int	fifo_open(struct fifo *fi, int flags, struct file **fpp);
 
 /* kqueue.c */
 /* A new kqueue file.  0 or -ENOMEM.  Thread context. */

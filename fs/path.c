@@ -676,14 +676,20 @@ vfs_readlink(int dirfd, const char *path, char *buf, size_t size)
 	return r;
 }
 
-/* mkdirat(2) core (mode: permission bits, umask applied).  Thread
- * context. */
-int
-vfs_mkdir(int dirfd, const char *path, int mode)
+/*
+ * mkdirat(2) and mkfifoat(2) core (mode: permission bits, umask
+ * applied): a new directory, or FIFO if fifo.  A path ending in '/'
+ * names a directory, which a FIFO cannot be: -EEXIST if it exists, else
+ * the stat error (-ENOENT).  Thread context.
+ */
+static int
+vfs_mknode(int dirfd, const char *path, int mode, bool fifo)
 {
 	char abs[VFS_PATH_MAX];
 	const struct vfs_ops *ops;
+	int (*op)(const char *, int);
 	const char *rel;
+	struct stat st;
 	bool must_dir;
 	int r;
 
@@ -693,9 +699,27 @@ vfs_mkdir(int dirfd, const char *path, int mode)
 	ops = vfs_find(abs, &rel);
 	if (rel[0] == '\0')
 		return -EEXIST;
-	if (ops->mkdir == NULL)
+	if (fifo && must_dir) {
+		memset(&st, 0, sizeof(st));
+		r = ops->stat(rel, &st);
+		return r == 0 ? -EEXIST : r;
+	}
+	op = fifo ? ops->mkfifo : ops->mkdir;
+	if (op == NULL)
 		return vfs_readonly(ops, rel, true);
-	return ops->mkdir(rel, mode & 07777);
+	return op(rel, mode & 07777);
+}
+
+int
+vfs_mkdir(int dirfd, const char *path, int mode)
+{
+	return vfs_mknode(dirfd, path, mode, false);
+}
+
+int
+vfs_mkfifo(int dirfd, const char *path, int mode)
+{
+	return vfs_mknode(dirfd, path, mode, true);
 }
 
 /* unlinkat(2) core: flags 0 or AT_REMOVEDIR.  Thread context. */

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * tmpfs.c: the writable in-memory file system mounted at /tmp: regular
- * files (data in 4 KiB page frames, holes read as zeros), directories and
- * symlinks, hard links.  Every byte it holds (data pages and metadata)
+ * files (data in 4 KiB page frames, holes read as zeros), directories,
+ * symlinks, FIFOs (opened through pipe.c's fifo_open), hard links.  Every byte it holds (data pages and metadata)
  * is charged against a limit (tmpfs_set_limit); past it, and whenever an
  * allocation fails, operations fail with ENOSPC.
  *
@@ -57,6 +57,7 @@ struct tmpfs_node {
 			char		*target;	/* not NUL-terminated */
 			size_t		len;
 		} lnk;
+		struct fifo	*fifo;		/* S_IFIFO: its pipe.c object */
 	};
 };
 
@@ -226,6 +227,8 @@ tmpfs_node_put(struct tmpfs_node *n)
 			tmpfs_free(n->reg.pages, n->reg.cap * sizeof(void *));
 	} else if (S_ISLNK(n->mode)) {
 		tmpfs_free(n->lnk.target, n->lnk.len + 1);
+	} else if (S_ISFIFO(n->mode)) {
+		fifo_release(n->fifo);	/* open ends keep it alive */
 	}
 	tmpfs_free(n, sizeof(*n));
 }
@@ -385,7 +388,7 @@ tmpfs_node_stat(const struct tmpfs_node *n, struct stat *st)
 		/* OpenBSD tmpfs: a directory's size grows with its entries */
 		st->st_size = (int64_t)((n->dir.nentries + 2) * 16);
 		st->st_blocks = 1;
-	} else {
+	} else if (S_ISLNK(n->mode)) {
 		st->st_size = (int64_t)n->lnk.len;
 	}
 }
@@ -573,7 +576,8 @@ tmpfs_getdents(struct file *fp, void *buf, size_t n)
 			name = de->name;
 			ino = de->node->ino;
 			type = S_ISDIR(de->node->mode) ? DT_DIR :
-			    S_ISLNK(de->node->mode) ? DT_LNK : DT_REG;
+			    S_ISLNK(de->node->mode) ? DT_LNK :
+			    S_ISFIFO(de->node->mode) ? DT_FIFO : DT_REG;
 		}
 		namlen = strlen(name);
 		rec = DIRENT_RECSIZE(namlen);
@@ -679,6 +683,7 @@ tmpfs_open(const char *rel, int flags, int mode, struct file **fpp)
 {
 	struct tmpfs_dirent *de;
 	struct tmpfs_node *d, *n;
+	struct fifo *fifo;
 	struct file *fp;
 	const char *name;
 	size_t len;
@@ -718,6 +723,15 @@ tmpfs_open(const char *rel, int flags, int mode, struct file **fpp)
 	if (S_ISLNK(n->mode)) {
 		r = -ELOOP;
 		goto out;
+	}
+	if (S_ISFIFO(n->mode)) {
+		/* Opening may wait for the other side: not under the lock. */
+		fifo = n->fifo;
+		fifo_hold(fifo);
+		tmpfs_unlock();
+		r = fifo_open(fifo, flags, fpp);
+		fifo_release(fifo);
+		return r;
 	}
 	if (S_ISDIR(n->mode) && (tmpfs_writes(flags) || (flags & O_CREAT))) {
 		r = -EISDIR;
@@ -816,6 +830,29 @@ tmpfs_mkdir(const char *rel, int mode)
 		if (r < 0 && n->nlink == 1) {
 			n->nlink = 0;
 			tmpfs_node_put(n);
+		}
+	}
+	tmpfs_unlock();
+	return r;
+}
+
+static int
+tmpfs_mkfifo(const char *rel, int mode)
+{
+	struct tmpfs_node *n;
+	int r;
+
+	tmpfs_lock();
+	n = tmpfs_node_new(S_IFIFO, (uint32_t)mode);
+	if (n == NULL) {
+		r = -ENOSPC;
+	} else {
+		n->fifo = fifo_create(VFS_DEV_TMPFS, n->ino, n->mode);
+		if (n->fifo == NULL) {
+			tmpfs_free(n, sizeof(*n));
+			r = -ENOSPC;
+		} else {
+			r = tmpfs_create(rel, n);
 		}
 	}
 	tmpfs_unlock();
@@ -1052,6 +1089,7 @@ const struct vfs_ops tmpfs_ops = {
 	.stat = tmpfs_stat,
 	.readlink = tmpfs_readlink,
 	.mkdir = tmpfs_mkdir,
+	.mkfifo = tmpfs_mkfifo,
 	.rmdir = tmpfs_rmdir,
 	.unlink = tmpfs_unlink,
 	.rename = tmpfs_rename,

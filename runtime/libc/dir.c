@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * dir.c: the libc calls that change the name space or a file's metadata
- * (docs/go-openbsd-abi.md §7): mkdir, mkdirat, unlink, unlinkat, rmdir,
- * rename, renameat, link, linkat, symlink, symlinkat, readlink,
+ * (docs/go-openbsd-abi.md §7): mkdir, mkdirat, mkfifo, mkfifoat, unlink,
+ * unlinkat, rmdir, rename, renameat, link, linkat, symlink, symlinkat, readlink,
  * readlinkat, truncate, ftruncate, fsync, fdatasync, access, faccessat,
  * chmod, fchmod, fchmodat, chown, fchown, lchown, fchownat, utimes,
  * futimes, utimensat, futimens, sync, flock.  Thin shells over fs/ (vfs_*): -1 and
@@ -43,6 +43,21 @@ int
 mkdir(const char *path, mode_t mode)
 {
 	return mkdirat(AT_FDCWD, path, mode);
+}
+
+/* mkfifo(2)/mkfifoat(2): a FIFO (fs/pipe.c) at path; 0, or -1 with
+ * EEXIST, ENOENT, ENOTDIR, EROFS (only /tmp has FIFOs), ENOSPC,
+ * ENAMETOOLONG. */
+int
+mkfifoat(int dirfd, const char *path, mode_t mode)
+{
+	return (int)ret_errno(vfs_mkfifo(dirfd, path, dir_newmode(mode)));
+}
+
+int
+mkfifo(const char *path, mode_t mode)
+{
+	return mkfifoat(AT_FDCWD, path, mode);
 }
 
 /* unlink(2)/unlinkat(2)/rmdir(2): unlink of a directory is EPERM

@@ -29,7 +29,6 @@
 	/* file system changes and queries [fs/] */			\
 	X(chflags)	/* L */						\
 	X(fchflags)	/* L */						\
-	X(mkfifo)	/* L */						\
 	X(mknod)	/* L */						\
 	X(pathconf)	/* L */						\
 	X(fpathconf)	/* L */						\

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * test_tmpfs.c: host tests of fs/tmpfs.c through the VFS (fs/path.c):
- * files, directories, symlinks, rename rules, getdents cookies, unlinked
- * open files, ENOSPC under a small limit, and the read-only answers of
+ * files, directories, symlinks, FIFOs (pipe.c's fifo_open), rename
+ * rules, getdents cookies, unlinked open files, ENOSPC under a small limit, and the read-only answers of
  * the rest of the name space.  The last case checks that nothing leaked.
  */
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -514,6 +515,102 @@ TEST(attributes)
 	EXPECT_EQ(st.st_gid, 0);
 	EXPECT_EQ(vfs_setattr(AT_FDCWD, "/tmp/nope", &va, 0), -ENOENT);
 	EXPECT_EQ(vfs_unlink(AT_FDCWD, "/tmp/attr", 0), 0);
+}
+
+TEST(fifo_nonblocking_opens_and_data)
+{
+	struct stat st, fst;
+	char buf[8];
+	int r, w, rw;
+
+	EXPECT_EQ(vfs_mkfifo(AT_FDCWD, "/tmp/fifo", 0640), 0);
+	EXPECT_EQ(vfs_mkfifo(AT_FDCWD, "/tmp/fifo", 0640), -EEXIST);
+	EXPECT_EQ(vfs_mkfifo(AT_FDCWD, "/tmp/fifo/", 0640), -EEXIST);
+	EXPECT_EQ(vfs_mkfifo(AT_FDCWD, "/tmp/nodir/f", 0640), -ENOENT);
+	EXPECT_EQ(vfs_mkfifo(AT_FDCWD, "/fifo", 0640), -EROFS);
+	EXPECT_EQ(t_stat("/tmp/fifo", &st), 0);
+	EXPECT_EQ(st.st_mode, S_IFIFO | 0640);
+	EXPECT_EQ(st.st_size, 0);
+	/* No reader: a non-blocking writer is refused (OpenBSD fifo_open). */
+	EXPECT_EQ(t_open("/tmp/fifo", O_WRONLY | O_NONBLOCK), -ENXIO);
+	/* A non-blocking reader opens at once and reads EOF: no writer. */
+	r = t_open("/tmp/fifo", O_RDONLY | O_NONBLOCK);
+	EXPECT(r >= 0);
+	EXPECT_EQ(t_read(r, buf, sizeof(buf)), 0);
+	w = t_open("/tmp/fifo", O_WRONLY | O_NONBLOCK);
+	EXPECT(w >= 0);
+	EXPECT_EQ(t_read(r, buf, sizeof(buf)), -EAGAIN);
+	EXPECT_EQ(t_write(w, "abc", 3), 3);
+	EXPECT_EQ(t_fstat(r, &fst), 0);
+	EXPECT_EQ(fst.st_mode, S_IFIFO | 0640);
+	EXPECT_EQ(fst.st_ino, st.st_ino);
+	EXPECT_EQ(fst.st_dev, st.st_dev);
+	EXPECT_EQ(fst.st_size, 3);
+	EXPECT_EQ(t_read(r, buf, sizeof(buf)), 3);
+	EXPECT(memcmp(buf, "abc", 3) == 0);
+	EXPECT_EQ(t_read(w, buf, sizeof(buf)), -EBADF);
+	EXPECT_EQ(t_write(r, "x", 1), -EBADF);
+	/* Unlinked, the open ends still talk. */
+	EXPECT_EQ(vfs_unlink(AT_FDCWD, "/tmp/fifo", 0), 0);
+	EXPECT_EQ(t_write(w, "de", 2), 2);
+	EXPECT_EQ(t_read(r, buf, sizeof(buf)), 2);
+	/* The last writer gone: EOF; the last reader gone: EPIPE. */
+	fd_close(w);
+	EXPECT_EQ(t_read(r, buf, sizeof(buf)), 0);
+	fd_close(r);
+
+	/* O_RDWR never waits; data goes with the last end. */
+	EXPECT_EQ(vfs_mkfifo(AT_FDCWD, "/tmp/fifo2", 0600), 0);
+	rw = t_open("/tmp/fifo2", O_RDWR | O_NONBLOCK);
+	EXPECT(rw >= 0);
+	EXPECT_EQ(t_write(rw, "z", 1), 1);
+	w = t_open("/tmp/fifo2", O_WRONLY | O_NONBLOCK);
+	EXPECT(w >= 0);
+	fd_close(rw);
+	EXPECT_EQ(t_write(w, "y", 1), -EPIPE);
+	fd_close(w);
+	rw = t_open("/tmp/fifo2", O_RDWR | O_NONBLOCK);
+	EXPECT(rw >= 0);
+	EXPECT_EQ(t_read(rw, buf, sizeof(buf)), -EAGAIN);
+	fd_close(rw);
+	EXPECT_EQ(vfs_unlink(AT_FDCWD, "/tmp/fifo2", 0), 0);
+}
+
+static void *
+fifo_open_reader(void *arg)
+{
+	int *fd = arg;
+
+	*fd = t_open("/tmp/fifo3", O_RDONLY);
+	return NULL;
+}
+
+TEST(fifo_blocking_open_waits_for_a_writer)
+{
+	pthread_t t;
+	char buf[8];
+	int r = -1, w, waits;
+
+	EXPECT_EQ(vfs_mkfifo(AT_FDCWD, "/tmp/fifo3", 0600), 0);
+	waits = fake_waits;
+	pthread_create(&t, NULL, fifo_open_reader, &r);
+	/* The reader sleeps in open until a writer comes. */
+	while (__atomic_load_n(&fake_waits, __ATOMIC_SEQ_CST) == waits)
+		sched_yield();
+	EXPECT_EQ(__atomic_load_n(&r, __ATOMIC_SEQ_CST), -1);
+	/* Not under tmpfs's lock: the rest of /tmp works meanwhile. */
+	EXPECT_EQ(vfs_mkdir(AT_FDCWD, "/tmp/while", 0755), 0);
+	EXPECT_EQ(vfs_unlink(AT_FDCWD, "/tmp/while", AT_REMOVEDIR), 0);
+	w = t_open("/tmp/fifo3", O_WRONLY);	/* a reader is there */
+	EXPECT(w >= 0);
+	pthread_join(t, NULL);
+	EXPECT(r >= 0);
+	EXPECT_EQ(t_write(w, "hi", 2), 2);
+	EXPECT_EQ(t_read(r, buf, sizeof(buf)), 2);
+	fd_close(w);
+	EXPECT_EQ(t_read(r, buf, sizeof(buf)), 0);
+	fd_close(r);
+	EXPECT_EQ(vfs_unlink(AT_FDCWD, "/tmp/fifo3", 0), 0);
 }
 
 TEST(nothing_leaked)
