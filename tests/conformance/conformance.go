@@ -40,6 +40,7 @@ type pkgEntry struct {
 	net     bool
 	na      string // reason, if not applicable
 	skips   []skip // tests left out (skips.txt)
+	files   string // VMGO_EXEC_FILES for its vmgo run (files=), or ""
 	dir     string // source directory (go list)
 	vm, nat result
 }
@@ -103,6 +104,7 @@ func main() {
 		out += "-fast" // make test may run beside make conformance
 	}
 	realGo := findRealGo()
+	goroot = cmdOut(realGo, "env", "GOROOT")
 	env := toolEnv(o)
 	check(goList(realGo, pkgs))
 
@@ -223,6 +225,8 @@ func readList(name string) ([]*pkgEntry, error) {
 					return nil, fmt.Errorf("%s:%d: %v", name, n, err)
 				}
 				p.limit = d
+			case strings.HasPrefix(w, "files="):
+				p.files = w[len("files="):]
 			default:
 				return nil, fmt.Errorf("%s:%d: unknown word %q", name, n, w)
 			}
@@ -404,6 +408,8 @@ func buildAndRun(p *pkgEntry, where, goCmd string, env []string, out string, run
 	cmd.Env = env
 	if runner == nil {
 		cmd.Env = os.Environ()
+	} else if p.files != "" {
+		cmd.Env = append(append([]string{}, env...), "VMGO_EXEC_FILES="+expandFiles(p, bin))
 	}
 	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGQUIT) }
 	cmd.WaitDelay = 10 * time.Second
@@ -416,6 +422,30 @@ func buildAndRun(p *pkgEntry, where, goCmd string, env []string, out string, run
 	os.WriteFile(logName, buf.Bytes(), 0o644)
 	classify(&r, buf.String(), err, ctx.Err() != nil)
 	return r
+}
+
+// goroot is the host Go's GOROOT, for $GOROOT in files= (set by main).
+var goroot string
+
+// expandFiles turns p's files= into VMGO_EXEC_FILES: $GOROOT is the host
+// Go's GOROOT (runtime.GOROOT() in the guest: the test binary's default),
+// and $TESTBIN is the test binary, put in the package directory under its
+// own name, where os.Args[0] (its base name inside vmgo) finds it.  The
+// guest's working directory is the physical one (vmgo exec's getcwd: on
+// Debian GOROOT/src is a symlink into /usr/share), so that is where.
+func expandFiles(p *pkgEntry, bin string) string {
+	return os.Expand(p.files, func(v string) string {
+		switch v {
+		case "GOROOT":
+			return goroot
+		case "TESTBIN":
+			dir, err := filepath.EvalSymlinks(p.dir)
+			check(err)
+			return bin + ":" + filepath.Join(dir, filepath.Base(bin))
+		}
+		check(fmt.Errorf("files=%s: unknown variable $%s", p.files, v))
+		return ""
+	})
 }
 
 // classify sets r's status, counts and cause from a run's output and end.
@@ -606,7 +636,8 @@ func writeDoc(name, root, realGo string, pkgs []*pkgEntry, netOK bool, took time
 	fmt.Fprintf(&b, "Pending networking: %d. Not applicable: %d.\n\n", len(pending), len(na))
 	fmt.Fprintf(&b, "Each package's test binary is built once with `GOOS=vmgo go test -c` and booted by\n")
 	fmt.Fprintf(&b, "`vmgo exec` (what `GOOS=vmgo go test` uses: `-m 1G -smp 1`, the package directory's files\n")
-	fmt.Fprintf(&b, "and testdata embedded at the same path, working directory there) with `-test.short -test.v\n")
+	fmt.Fprintf(&b, "and testdata embedded at the same path, working directory there, plus the files a package's\n")
+	fmt.Fprintf(&b, "tests read elsewhere, named by `files=` in `packages.txt`) with `-test.short -test.v\n")
 	fmt.Fprintf(&b, "-test.timeout=LIMIT`; the same flags run the `GOOS=linux` binary natively. LIMIT is 180s\n")
 	fmt.Fprintf(&b, "unless `packages.txt` gives more; the VM is stopped 30s after it. Counts are `--- PASS/FAIL/SKIP`\n")
 	fmt.Fprintf(&b, "lines, subtests included. Logs: `build/conformance/log/{vmgo,native}/PKG.log`.\n\n")
