@@ -105,6 +105,7 @@ func main() {
 	}
 	realGo := findRealGo()
 	goroot = cmdOut(realGo, "env", "GOROOT")
+	check(makeGorootLink(filepath.Join(out, "gorootlink")))
 	env := toolEnv(o)
 	check(goList(realGo, pkgs))
 
@@ -427,17 +428,52 @@ func buildAndRun(p *pkgEntry, where, goCmd string, env []string, out string, run
 // goroot is the host Go's GOROOT, for $GOROOT in files= (set by main).
 var goroot string
 
+// gorootLink is the VMGO_EXEC_FILES mapping for $GOROOTLINK, or "".
+var gorootLink string
+
+// makeGorootLink prepares $GOROOTLINK: where GOROOT/src is a symlink on
+// the host (Debian: into /usr/share/go-1.23), a directory dir holding the
+// same symlink, mapped onto GOROOT, gives the guest the host's layout, so
+// a package directory (embedded at its physical path, the working
+// directory) is also found below GOROOT/src, as go/build's tests expect.
+// Elsewhere GOROOT/src is the package directories' real parent and
+// $GOROOTLINK adds nothing.
+func makeGorootLink(dir string) error {
+	src := filepath.Join(goroot, "src")
+	st, err := os.Lstat(src)
+	if err != nil || st.Mode()&os.ModeSymlink == 0 {
+		return nil
+	}
+	target, err := filepath.EvalSymlinks(src)
+	if err != nil {
+		return err
+	}
+	os.RemoveAll(dir)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	if err := os.Symlink(target, filepath.Join(dir, "src")); err != nil {
+		return err
+	}
+	gorootLink = dir + ":" + goroot
+	return nil
+}
+
 // expandFiles turns p's files= into VMGO_EXEC_FILES: $GOROOT is the host
 // Go's GOROOT (runtime.GOROOT() in the guest: the test binary's default),
-// and $TESTBIN is the test binary, put in the package directory under its
-// own name, where os.Args[0] (its base name inside vmgo) finds it.  The
-// guest's working directory is the physical one (vmgo exec's getcwd: on
-// Debian GOROOT/src is a symlink into /usr/share), so that is where.
+// $GOROOTLINK GOROOT/src as a symlink if it is one on the host
+// (makeGorootLink), and $TESTBIN the test binary, put in the package
+// directory under its own name, where os.Args[0] (its base name inside
+// vmgo) finds it.  The guest's working directory is the physical one
+// (vmgo exec's getcwd: on Debian GOROOT/src is a symlink into
+// /usr/share), so that is where.
 func expandFiles(p *pkgEntry, bin string) string {
 	return os.Expand(p.files, func(v string) string {
 		switch v {
 		case "GOROOT":
 			return goroot
+		case "GOROOTLINK":
+			return gorootLink
 		case "TESTBIN":
 			dir, err := filepath.EvalSymlinks(p.dir)
 			check(err)
