@@ -5,6 +5,7 @@
  * pages (RWX, page 0 present); vm_init() replaces them.
  */
 #include <vmgo/abi.h>
+#include <vmgo/rofs.h>
 #include "x86_64/cpu.h"
 #include "boot.h"
 
@@ -53,7 +54,34 @@ long_start32:
 	movl	%edx, %ebx
 	andl	$(1 << 20), %ebx	/* CPUID 8000_0001h:EDX[20]: NX */
 
-	/* 3. Zero .bss (loaders should have; Firecracker relies on fresh RAM). */
+	/*
+	 * 3. vmgo-files stores the file table in the file where .bss begins,
+	 * so the loaders put it at __bss_start: move it to its run-time
+	 * place, _end (boot/vmgo.ld), before zeroing .bss over it.  Copied
+	 * backwards: _end is above __bss_start and the two may overlap.  An
+	 * image straight from ld has zeros there (its table is at _end).
+	 * The bytes loaded, not the table's own header (rofs_init checks
+	 * that later), give the size: vmgo-files set the multiboot header's
+	 * load_end_addr (§3.1.3, boot/multiboot.S) to the table's end, and
+	 * both loaders load that header.
+	 */
+	movl	%esi, %edx			/* the loader's info */
+	movl	$__bss_start, %esi
+	cmpl	$ROFS_MAGIC_LO, (%esi)
+	jne	3f
+	cmpl	$ROFS_MAGIC_HI, 4(%esi)
+	jne	3f
+	movl	mb_header + 20, %ecx		/* load_end_addr */
+	subl	%esi, %ecx
+	jbe	3f
+	movl	$_end, %edi
+	leal	-1(%esi, %ecx), %esi
+	leal	-1(%edi, %ecx), %edi
+	std
+	rep movsb
+	cld
+3:	movl	%edx, %esi
+	/* Zero .bss (loaders should have; Firecracker relies on fresh RAM). */
 	movl	$__bss_start, %edi
 	movl	$_end, %ecx
 	subl	%edi, %ecx

@@ -18,6 +18,7 @@
  */
 	.section .boot.header, "a"
 	.balign 4
+	.globl	mb_header		/* long.S reads load_end_addr */
 mb_header:
 	.long	MB_HEADER_MAGIC
 	.long	MB_HEADER_FLAGS

@@ -26,9 +26,13 @@
 #ifndef VMGO_ROFS_H
 #define VMGO_ROFS_H
 
+#ifndef __ASSEMBLER__
 #include <stdint.h>
+#endif
 
 #define ROFS_MAGIC		0x53464f52474d5600ULL	/* "\0VMGROFS" LE */
+#define ROFS_MAGIC_LO		0x474d5600	/* its halves, for 32-bit */
+#define ROFS_MAGIC_HI		0x53464f52	/* boot code (boot/long.S) */
 #define ROFS_VERSION		1
 #define ROFS_DATA_ALIGN		16	/* file data and targets start here */
 #define ROFS_MAX_SIZE		(3ULL << 30)	/* whole blob: below 4 GiB */
@@ -43,6 +47,7 @@
 #define ROFS_S_IFREG		0100000
 #define ROFS_S_IFLNK		0120000
 
+#ifndef __ASSEMBLER__
 struct rofs_header {
 	uint64_t	magic;		/* ROFS_MAGIC */
 	uint32_t	version;	/* ROFS_VERSION */
@@ -86,9 +91,10 @@ struct rofs_entry {
 #define ROFS_F_BOOT		0x1
 #define ROFS_F_ALL		ROFS_F_BOOT
 
-#ifndef __ASSEMBLER__
 _Static_assert(sizeof(struct rofs_header) == 80, "rofs_header layout");
 _Static_assert(sizeof(struct rofs_entry) == 64, "rofs_entry layout");
+_Static_assert(ROFS_MAGIC == ((unsigned long long)ROFS_MAGIC_HI << 32 |
+    ROFS_MAGIC_LO), "ROFS_MAGIC halves");
 #endif
 
 #endif

@@ -628,10 +628,17 @@ shdr_by_offset(const void *a, const void *b)
 
 /*
  * Write image in with its .vmgo.files section replaced by the table (tsize
- * bytes): the file up to the section, the table, then the sections that
- * are not loaded and the section headers, moved.  Fixes the last PT_LOAD,
- * the section header and the multiboot a.out-kludge load_end_addr and
- * bss_end_addr (multiboot spec §3.1.3).
+ * bytes): the file up to where .bss begins, the table, then the sections
+ * that are not loaded and the section headers, moved.  The table keeps its
+ * run-time address (_end) but its bytes follow .data in the file, so the
+ * loaders put it at __bss_start and boot/long.S moves it to _end
+ * (boot/vmgo.ld): .bss takes no file bytes.  Fixes the last PT_LOAD
+ * (p_filesz to the table's loaded end, p_memsz to its run-time end), the
+ * section header and the multiboot a.out-kludge load_end_addr and
+ * bss_end_addr (multiboot spec §3.1.3) likewise.  Takes ld's layout (the
+ * table at file offset address - LOAD_ADDR, after .bss stored as zeros)
+ * or its own; with no page-aligned .bss below the table, the table stays
+ * where ld put it.
  */
 static void
 image_splice(FILE *f, const char *in, const char *what, uint64_t tsize)
@@ -639,7 +646,7 @@ image_splice(FILE *f, const char *in, const char *what, uint64_t tsize)
 	struct elf el;
 	Elf64_Shdr *fs, **mv, *s;
 	Elf64_Phdr *seg = NULL;
-	uint64_t off, end, pos;
+	uint64_t off, end, pos, bss = UINT64_MAX, load;
 	uint32_t *w, flags;
 	size_t len, nmv = 0, i;
 	uint8_t *img;
@@ -652,9 +659,18 @@ image_splice(FILE *f, const char *in, const char *what, uint64_t tsize)
 		    in, SECTION);
 	fs = &el.sh[el.files];
 	off = fs->sh_offset;
+	for (i = 0; i < el.eh->e_shnum; i++) {
+		s = &el.sh[i];
+		if (s->sh_type == SHT_NOBITS && (s->sh_flags & SHF_ALLOC) &&
+		    !(s->sh_flags & SHF_TLS) && s->sh_addr < fs->sh_addr &&
+		    s->sh_addr < bss)
+			bss = s->sh_addr;
+	}
+	/* Where the loaders put the table: __bss_start, page-aligned. */
+	load = bss != UINT64_MAX && bss % 4096 == 0 ? bss : fs->sh_addr;
 	if (fs->sh_type != SHT_PROGBITS || !(fs->sh_flags & SHF_ALLOC) ||
-	    off != fs->sh_addr - LOAD_ADDR || off > len ||
-	    fs->sh_size > len - off)
+	    load < LOAD_ADDR || (off != fs->sh_addr - LOAD_ADDR &&
+	    off != load - LOAD_ADDR) || off > len || fs->sh_size > len - off)
 		die("%s: %s is not a loaded section at file offset "
 		    "address - 0x%x", in, SECTION, LOAD_ADDR);
 	end = fs->sh_addr + tsize;
@@ -671,7 +687,9 @@ image_splice(FILE *f, const char *in, const char *what, uint64_t tsize)
 		    (fs->sh_size == 0 && fs->sh_addr == p->p_vaddr + p->p_memsz))
 			seg = p;
 	}
-	if (seg == NULL || seg->p_filesz != seg->p_memsz ||
+	if (seg == NULL || seg->p_vaddr > load ||
+	    seg->p_offset != seg->p_vaddr - LOAD_ADDR ||
+	    seg->p_offset + seg->p_filesz != off + fs->sh_size ||
 	    seg->p_vaddr + seg->p_memsz != fs->sh_addr + fs->sh_size)
 		die("%s: %s is not the file-backed end of the last segment",
 		    in, SECTION);
@@ -681,7 +699,8 @@ image_splice(FILE *f, const char *in, const char *what, uint64_t tsize)
 		    s->sh_size > 0 && s->sh_addr > fs->sh_addr)
 			die("%s: a loaded section follows %s", in, SECTION);
 	}
-	seg->p_filesz = seg->p_memsz = end - seg->p_vaddr;
+	seg->p_filesz = load + tsize - seg->p_vaddr;
+	seg->p_memsz = end - seg->p_vaddr;
 	for (i = 0; i + 32 <= MB_SEARCH && i + 32 <= len; i += 4) {
 		w = (uint32_t *)(img + i);
 		if (w[0] != MB_MAGIC)
@@ -690,12 +709,14 @@ image_splice(FILE *f, const char *in, const char *what, uint64_t tsize)
 		if ((uint32_t)(w[0] + flags + w[2]) != 0)
 			continue;
 		if (flags & MB_AOUT_KLUDGE) {
-			w[5] = (uint32_t)end;	/* load_end_addr */
+			w[5] = (uint32_t)(load + tsize); /* load_end_addr */
 			w[6] = (uint32_t)end;	/* bss_end_addr */
 		}
 		break;
 	}
 
+	off = load - LOAD_ADDR;
+	fs->sh_offset = off;
 	fs->sh_size = tsize;
 	xwrite(f, img, (size_t)off, what);
 	write_table(f, what);
