@@ -123,10 +123,14 @@ $(LIBDIR)/vmgo-files: tools/mkfs/vmgo-files.c fs/rofs_table.c fs/rofs_table.h \
 	@$(if $(Q),echo "  HOSTCC  $@")
 	$(Q)$(HOSTCC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -Iinclude -Ifs \
 	    -o $@ tools/mkfs/vmgo-files.c fs/rofs_table.c
-$(LIBDIR)/files.stamp: tools/mkfs/default-files
+$(O)/tools/tzif-strip: tools/mkfs/tzif-strip.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  HOSTCC  $@")
+	$(Q)$(HOSTCC) -std=gnu11 -O2 -Wall -Wextra -Werror -o $@ $<
+$(LIBDIR)/files.stamp: tools/mkfs/default-files $(O)/tools/tzif-strip
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  FILES   $(dir $@)")
-	$(Q)tools/mkfs/default-files $(LIBDIR)/files
+	$(Q)TZIF_STRIP=$(O)/tools/tzif-strip tools/mkfs/default-files $(LIBDIR)/files
 	@touch $@
 
 # The companion Go package vmgo.dev/vmgo (docs/files.md), where users'
