@@ -96,6 +96,7 @@ struct nic {
 	void			*drv;		/* the driver's state */
 	void			*stack;		/* the stack's state (net/) */
 	uint64_t		rx_frames, rx_drops, tx_frames, tx_drops;
+	uint64_t		tx_renotify;	/* lost notifications redone */
 };
 
 /*

@@ -114,6 +114,8 @@ struct virtq {
 	void			*area;		/* legacy: all of it, contiguous */
 	void			*notify_addr;	/* transport: where to notify */
 	uint16_t		msix_vector;	/* transport: PCI MSI-X entry */
+	uint16_t		watch_used;	/* virtq_stalled: last_used... */
+	uint64_t		watch_since;	/* ...unchanged since then */
 };
 
 /* Guest-physical address of runtime memory (identity-mapped RAM). */
@@ -173,6 +175,14 @@ void	virtq_disable_intr(struct virtq *vq);
  * false if chains raced in (poll again; interrupts stay requested).
  */
 bool	virtq_enable_intr(struct virtq *vq);
+/*
+ * Has the device sat on this queue for limit ns?  True when chains are
+ * outstanding (made available, not yet used) and last_used has not moved
+ * for limit ns of the times (now, monotonic) the caller passes; the clock
+ * then restarts, so a stall is reported once per limit.  The caller
+ * notifies the device again: see vnet.c, "Lost notifications".
+ */
+bool	virtq_stalled(struct virtq *vq, uint64_t now, uint64_t limit);
 
 /*
  * A virtio device as its driver sees it, behind one of the transports

@@ -276,3 +276,19 @@ virtq_enable_intr(struct virtq *vq)
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	return !virtq_pending(vq);
 }
+
+/* See virtio.h.  Every chain is one avail entry, so avail_idx - last_used
+ * chains are outstanding. */
+bool
+virtq_stalled(struct virtq *vq, uint64_t now, uint64_t limit)
+{
+	if (vq->avail_idx == vq->last_used || vq->last_used != vq->watch_used) {
+		vq->watch_used = vq->last_used;
+		vq->watch_since = now;
+		return false;
+	}
+	if (now - vq->watch_since < limit)
+		return false;
+	vq->watch_since = now;
+	return true;
+}

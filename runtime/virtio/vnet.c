@@ -18,6 +18,23 @@
  * the first) and they come back when the device has used them, reaped on
  * every tx and rx_poll call.  Transmit interrupts stay off.
  *
+ * Lost notifications.  The §2.7.10 handshake (we publish avail->idx,
+ * then read avail_event; the device publishes avail_event, then reads
+ * avail->idx) needs a full fence on both sides.  QEMU before 8.1 under
+ * TCG with one vCPU drops the guest's fences (tcg_gen_mb emits nothing
+ * without CF_PARALLEL, which it sets only when maxcpus > 1; fixed by
+ * QEMU commit "tcg: Do not elide memory barriers for !CF_PARALLEL in
+ * system mode"), so now and then each side misses the other's store: the
+ * device waits for a notification we judged it did not need.  Seen here
+ * on QEMU 7.2: transmit stopped for good in the middle of a 256 MiB
+ * echo, with 70 frames available that QEMU never looked at; a QMP
+ * stop/cont (which kicks every queue) revived it.  On receive, a device
+ * that ran out of buffers would never deliver again.  vmgo run avoids
+ * the bug (maxcpus=2 under TCG); for any other host, rx_poll notifies a
+ * queue again when the device has not used its outstanding buffers for
+ * VNET_STALL_NS, which is always allowed (notifications are only ever
+ * suppressed as an optimisation, §2.7.10), and says so once.
+ *
  * Locking: the ops run under the net core lock (nic.h); the interrupt
  * handler only calls nic_kick.
  */
@@ -71,6 +88,9 @@ _Static_assert(sizeof(struct virtio_net_hdr) == 12, "§5.1.6");
 #error "legacy virtio headers are guest-endian: the code assumes little"
 #endif
 #define VNET_VLAN_HLEN		4
+/* See above; long enough that a host too busy to run QEMU's I/O thread
+ * for a while is rarely taken for a lost notification. */
+#define VNET_STALL_NS		(500 * 1000000ULL)
 #define TX_NONE			0xffff
 
 struct vnet {
@@ -87,6 +107,7 @@ struct vnet {
 	uint16_t		hlen;		/* header bytes: 12, legacy 10 */
 	bool			link_up;
 	bool			intr_set;	/* a handler names us */
+	bool			stall_said;	/* "notified again" printed */
 	int			config_changed;	/* set by the interrupt */
 };
 
@@ -385,6 +406,34 @@ rx_one(struct vnet *v, uint8_t *buf, uint32_t len)
 	(void)rx_post(v, buf);
 }
 
+/*
+ * Notify the device again about q if it has sat on it (see "Lost
+ * notifications").  A transmit frame left unsent that long is a lost
+ * notification, counted and said once; receive buffers unused that long
+ * may only mean a quiet network, so those get a silent notification (a
+ * register write every VNET_STALL_NS at most while idle).
+ */
+static void
+renotify_stalled(struct vnet *v, struct virtq *q, uint64_t now)
+{
+	if (!virtq_stalled(q, now, VNET_STALL_NS))
+		return;
+	if (q == &v->txq) {
+		v->nic.tx_renotify++;
+		if (!v->stall_said) {
+			v->stall_said = true;
+			kprintf("vmgo: %s: the device has not taken %u "
+			    "transmit frames in %llu ms (a lost notification "
+			    "or a busy host, docs/networking.md); notifying "
+			    "it again\n",
+			    v->nic.name,
+			    (unsigned int)(uint16_t)(q->avail_idx -
+			    q->last_used), VNET_STALL_NS / 1000000);
+		}
+	}
+	v->d->ops->notify(v->d, q);
+}
+
 /* nic_ops.rx_poll: see net/nic.h. */
 static int
 vnet_rx_poll(struct nic *nic, int budget)
@@ -394,8 +443,10 @@ vnet_rx_poll(struct nic *nic, int budget)
 	uint32_t len;
 	int n = 0;
 	bool up;
+	uint64_t now = time_monotonic();
 
 	tx_reclaim(v);
+	renotify_stalled(v, &v->txq, now);
 	if (__atomic_exchange_n(&v->config_changed, 0, __ATOMIC_ACQUIRE)) {
 		up = link_state(v);
 		if (up != v->link_up && virtio_verbose())
@@ -414,6 +465,7 @@ vnet_rx_poll(struct nic *nic, int budget)
 			break;
 		virtq_disable_intr(&v->rxq);	/* more raced in */
 	}
+	renotify_stalled(v, &v->rxq, now);
 	return n;
 }
 

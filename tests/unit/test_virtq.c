@@ -215,3 +215,40 @@ TEST(event_idx_suppression)
 	EXPECT_EQ(f.interrupts, 2);
 	virtq_fini(&vq);
 }
+
+/* virtq_stalled: outstanding chains the device has not used for limit ns. */
+TEST(stalled_queue)
+{
+	struct virtq vq;
+	struct fake_vq f;
+	struct virtq_desc d[1];
+	struct virtq_sg sg = { 0x10, 1 };
+	uint16_t head;
+	int c[2];
+
+	EXPECT_EQ(virtq_init(&vq, 0, 8, true), 0);
+	fake_vq_init(&f, &vq);
+	/* Nothing outstanding: never stalled, however long. */
+	EXPECT(!virtq_stalled(&vq, 0, 100));
+	EXPECT(!virtq_stalled(&vq, 1000, 100));
+	/* Outstanding since 1000: stalled from 1100, then again 100 later. */
+	EXPECT_EQ(virtq_add(&vq, &sg, 1, 0, &c[0]), 0);
+	EXPECT(!virtq_stalled(&vq, 1050, 100));
+	EXPECT(virtq_stalled(&vq, 1100, 100));
+	EXPECT(!virtq_stalled(&vq, 1150, 100));
+	EXPECT(virtq_stalled(&vq, 1200, 100));
+	/* Progress restarts the clock, even with more outstanding. */
+	EXPECT_EQ(virtq_add(&vq, &sg, 1, 0, &c[1]), 0);
+	EXPECT_EQ(fake_vq_pop(&f, d, 1, &head), 1);
+	fake_vq_push(&f, head, 1);
+	EXPECT(virtq_get(&vq, NULL) == &c[0]);
+	EXPECT(!virtq_stalled(&vq, 5000, 100));
+	EXPECT(!virtq_stalled(&vq, 5099, 100));
+	EXPECT(virtq_stalled(&vq, 5100, 100));
+	/* Drained: not stalled. */
+	EXPECT_EQ(fake_vq_pop(&f, d, 1, &head), 1);
+	fake_vq_push(&f, head, 1);
+	EXPECT(virtq_get(&vq, NULL) == &c[1]);
+	EXPECT(!virtq_stalled(&vq, 9000, 100));
+	virtq_fini(&vq);
+}

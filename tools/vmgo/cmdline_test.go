@@ -217,3 +217,34 @@ func TestShellQuote(t *testing.T) {
 		t.Errorf("got %s, want %s", got, want)
 	}
 }
+
+// One vCPU under TCG on a QEMU before 8.1 gets maxcpus=2 (smpArg).
+func TestSmpArgTCGFences(t *testing.T) {
+	for _, c := range []struct {
+		version string
+		drops   bool
+	}{
+		{"QEMU emulator version 7.2.22 (Debian 1:7.2+dfsg-7+deb12u18+b3)", true},
+		{"QEMU emulator version 8.0.5", true},
+		{"QEMU emulator version 8.1.0", false},
+		{"QEMU emulator version 10.0.2", false},
+		{"something else", true},
+	} {
+		if got := qemuDropsFences(c.version); got != c.drops {
+			t.Errorf("qemuDropsFences(%q) = %v, want %v", c.version, got, c.drops)
+		}
+	}
+	for _, c := range []struct {
+		cfg  runConfig
+		want string
+	}{
+		{runConfig{accel: "tcg", smp: 1, tcgFences: true}, "1,maxcpus=2"},
+		{runConfig{accel: "tcg", smp: 2, tcgFences: true}, "2"},
+		{runConfig{accel: "kvm", smp: 1, tcgFences: true}, "1"},
+		{runConfig{accel: "tcg", smp: 1}, "1"},
+	} {
+		if got := smpArg(c.cfg); got != c.want {
+			t.Errorf("smpArg(%+v) = %q, want %q", c.cfg, got, c.want)
+		}
+	}
+}

@@ -85,6 +85,41 @@ type runConfig struct {
 	net      netConfig
 	qmp      string // path of a QMP socket QEMU creates ("" none): the hang key
 	extra    []string
+	// tcgFences: one vCPU under TCG needs maxcpus=2 for the guest's
+	// memory fences to be kept (see smpArg).
+	tcgFences bool
+}
+
+// smpArg is -smp's value.  QEMU before 8.1 translates guest fences
+// (mfence, locked instructions) into host barriers only when TCG runs
+// "parallel", which it does only when maxcpus > 1 (tcg_gen_mb and
+// tcg_cpu_init_cflags; fixed by QEMU commit c914d46d0a64, "tcg: Do not
+// elide memory barriers for !CF_PARALLEL in system mode", 8.1).  Without
+// them the virtio notification handshake (virtio 1.2 §2.7.10) between the
+// vCPU and QEMU's I/O thread loses a notification now and then: seen as
+// a transmit queue that stopped for good in the middle of a bulk
+// transfer.  So one vCPU becomes "-smp 1,maxcpus=2": one CPU present and
+// enabled in the ACPI tables, the second only possible (the MADT marks it
+// disabled, so the runtime does not start it), and TCG in parallel mode.
+func smpArg(c runConfig) string {
+	if c.tcgFences && c.accel == "tcg" && c.smp == 1 {
+		return "1,maxcpus=2"
+	}
+	return fmt.Sprint(c.smp)
+}
+
+// qemuDropsFences reports whether a QEMU --version line names a version
+// before 8.1 (see smpArg); true when it cannot tell.
+func qemuDropsFences(version string) bool {
+	var major, minor int
+	i := strings.Index(version, "version ")
+	if i < 0 {
+		return true
+	}
+	if _, err := fmt.Sscanf(version[i+len("version "):], "%d.%d", &major, &minor); err != nil {
+		return true
+	}
+	return major < 8 || (major == 8 && minor < 1)
 }
 
 // debugDevices are the two devices platform_exit() uses: "vmgo-exit: N"
@@ -123,7 +158,7 @@ func qemuArgs(c runConfig) []string {
 	args := []string{
 		"-M", machine,
 		"-m", c.mem,
-		"-smp", fmt.Sprint(c.smp),
+		"-smp", smpArg(c),
 		"-accel", c.accel,
 		"-cpu", cpu,
 		"-nodefaults", "-no-reboot", "-display", "none",

@@ -256,6 +256,7 @@ func cmdRun(name string, argv []string) int {
 		machine: o.machine, mem: o.mem, smp: o.smp, accel: ac.accel,
 		image: image, cmdline: line, debugcon: dbg, gdbPort: o.gdbPort,
 		net: o.net, qmp: qmpPath, extra: o.qemuArgs,
+		tcgFences: qemuDropsFences(q.version),
 	})
 	if o.verbose || o.dryRun {
 		fmt.Fprintf(os.Stderr, "vmgo: accelerator %s: %s\n", ac.accel, ac.reason)
