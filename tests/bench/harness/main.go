@@ -67,6 +67,8 @@ var (
 	docPath     = flag.String("doc", "", "write the Markdown report here")
 	pngPath     = flag.String("png", "", "write the chart of the ratios here (gnuplot)")
 	loadNote    = flag.String("load-note", "", "what else ran on the host during the runs (reported)")
+	sizesOnly   = flag.Bool("sizes-only", false, "measure the image sizes only; every other figure (and the machine, flags) comes from -base")
+	baseFile    = flag.String("base", "", "with -sizes-only: the results.json of the full run the report keeps the other figures of")
 )
 
 // linuxCmdline is the Linux guest's kernel command line (docs/benchmarks.md
@@ -115,10 +117,13 @@ func (f *figure) Ratio() float64 {
 }
 
 type results struct {
-	Date    string            `json:"date"`
-	Machine map[string]string `json:"machine"`
-	Flags   map[string]string `json:"flags"`
-	Figures []*figure         `json:"figures"`
+	Date string `json:"date"`
+	// SizesDate: when a size-only run (-sizes-only) replaced the size
+	// figures of the full run of Date.
+	SizesDate string            `json:"sizes_date,omitempty"`
+	Machine   map[string]string `json:"machine"`
+	Flags     map[string]string `json:"flags"`
+	Figures   []*figure         `json:"figures"`
 }
 
 var (
@@ -736,14 +741,18 @@ func main() {
 		os.Exit(2)
 	}
 	os.MkdirAll(filepath.Join(*outDir, "logs"), 0o755)
-	res.Date = time.Now().UTC().Format("2006-01-02 15:04 UTC")
-	machineInfo()
-	n := *runs
 	haveLinux := *kernel != ""
 	whyLinux := *noLinux
 	if !haveLinux && whyLinux == "" {
 		whyLinux = "no Linux guest kernel given"
 	}
+	if *sizesOnly {
+		sizesOnlyRun(haveLinux, whyLinux)
+		return
+	}
+	res.Date = time.Now().UTC().Format("2006-01-02 15:04 UTC")
+	machineInfo()
+	n := *runs
 	whyNet := *noNet
 	if !*netOK && whyNet == "" {
 		whyNet = "no tap network"
@@ -824,30 +833,7 @@ func main() {
 	})
 
 	// 2. Sizes.
-	fsz := fig("size.hello", "hello: image (vmgo) / kernel+initramfs (Linux) / binary (host)", "MiB", false)
-	fss := fig("size.server", "server: image (vmgo) / kernel+initramfs (Linux) / binary (host)", "MiB", false)
-	for _, x := range []struct {
-		f                  *figure
-		img, initrd, hostB string
-	}{{fsz, *vmgoHello, *initrdHello, *hostHello}, {fss, *vmgoServer, *initrdSrv, *hostServer}} {
-		measure(x.f, []string{"vmgo", "linux", "host"}, 1, func(s string, i int) (float64, error) {
-			switch s {
-			case "vmgo":
-				return fileSize(x.img)
-			case "host":
-				return fileSize(x.hostB)
-			}
-			if !haveLinux {
-				return 0, errors.New(whyLinux)
-			}
-			k, err := fileSize(*kernel)
-			if err != nil {
-				return 0, err
-			}
-			i2, err := fileSize(x.initrd)
-			return k + i2, err
-		})
-	}
+	measureSizes(haveLinux, whyLinux)
 
 	// 3. Smallest -m (bisection, one search each; 1 MiB steps).
 	if *bisect {
@@ -907,6 +893,81 @@ func main() {
 		})
 	}
 
+	res.Machine["load average at end"] = readTrim("/proc/loadavg")
+	writeResults()
+	if *docPath != "" {
+		if err := writeDoc(*docPath, *pngPath); err != nil {
+			fmt.Fprintf(os.Stderr, "harness: %v\n", err)
+			os.Exit(1)
+		}
+	}
+	if failed {
+		os.Exit(1)
+	}
+}
+
+// measureSizes records the image sizes: the vmgo image, the Linux guest's
+// kernel plus initramfs, the Go binary built for Linux (one run each: a
+// file's size does not vary).
+func measureSizes(haveLinux bool, whyLinux string) {
+	fsz := fig("size.hello", "hello: image (vmgo) / kernel+initramfs (Linux) / binary (host)", "MiB", false)
+	fss := fig("size.server", "server: image (vmgo) / kernel+initramfs (Linux) / binary (host)", "MiB", false)
+	for _, x := range []struct {
+		f                  *figure
+		img, initrd, hostB string
+	}{{fsz, *vmgoHello, *initrdHello, *hostHello}, {fss, *vmgoServer, *initrdSrv, *hostServer}} {
+		measure(x.f, []string{"vmgo", "linux", "host"}, 1, func(s string, i int) (float64, error) {
+			switch s {
+			case "vmgo":
+				return fileSize(x.img)
+			case "host":
+				return fileSize(x.hostB)
+			}
+			if !haveLinux {
+				return 0, errors.New(whyLinux)
+			}
+			k, err := fileSize(*kernel)
+			if err != nil {
+				return 0, err
+			}
+			i2, err := fileSize(x.initrd)
+			return k + i2, err
+		})
+	}
+}
+
+// sizesOnlyRun is -sizes-only: the full run's results (-base) with the
+// size figures measured anew, written as results.json and the report
+// (which says which figures come from which run).
+func sizesOnlyRun(haveLinux bool, whyLinux string) {
+	b, err := os.ReadFile(*baseFile)
+	if err == nil {
+		err = json.Unmarshal(b, &res)
+	}
+	if err != nil || res.Date == "" {
+		fmt.Fprintf(os.Stderr, "harness: -sizes-only needs -base, the results.json of a full run: %v\n", err)
+		os.Exit(2)
+	}
+	for _, f := range res.Figures {
+		figs[f.Key] = f
+		if strings.HasPrefix(f.Key, "size.") {
+			f.Stats = map[string]*stats{}
+			f.Why = map[string]string{}
+			f.Fails = map[string]string{}
+		}
+	}
+	// Older full runs wrote results.json before the report noted the
+	// load at the end: take that line from the report being replaced.
+	const la = "load average at end"
+	if old, err := os.ReadFile(*docPath); err == nil && res.Machine[la] == "" {
+		for _, l := range strings.Split(string(old), "\n") {
+			if v, ok := strings.CutPrefix(l, "- "+la+": "); ok {
+				res.Machine[la] = v
+			}
+		}
+	}
+	res.SizesDate = time.Now().UTC().Format("2006-01-02 15:04 UTC")
+	measureSizes(haveLinux, whyLinux)
 	writeResults()
 	if *docPath != "" {
 		if err := writeDoc(*docPath, *pngPath); err != nil {
