@@ -894,16 +894,7 @@ func main() {
 	}
 
 	res.Machine["load average at end"] = readTrim("/proc/loadavg")
-	writeResults()
-	if *docPath != "" {
-		if err := writeDoc(*docPath, *pngPath); err != nil {
-			fmt.Fprintf(os.Stderr, "harness: %v\n", err)
-			os.Exit(1)
-		}
-	}
-	if failed {
-		os.Exit(1)
-	}
+	finish()
 }
 
 // measureSizes records the image sizes: the vmgo image, the Linux guest's
@@ -968,16 +959,7 @@ func sizesOnlyRun(haveLinux bool, whyLinux string) {
 	}
 	res.SizesDate = time.Now().UTC().Format("2006-01-02 15:04 UTC")
 	measureSizes(haveLinux, whyLinux)
-	writeResults()
-	if *docPath != "" {
-		if err := writeDoc(*docPath, *pngPath); err != nil {
-			fmt.Fprintf(os.Stderr, "harness: %v\n", err)
-			os.Exit(1)
-		}
-	}
-	if failed {
-		os.Exit(1)
-	}
+	finish()
 }
 
 func netFigures(n int, haveLinux bool, whyLinux, whyNet string) {
@@ -1137,6 +1119,21 @@ func netFigures(n int, haveLinux bool, whyLinux, whyNet string) {
 			}
 		}
 		reportAll(f)
+	}
+}
+
+// finish writes results.json and the report; exit status 1 if a
+// measurement failed.
+func finish() {
+	writeResults()
+	if *docPath != "" {
+		if err := writeDoc(*docPath, *pngPath); err != nil {
+			fmt.Fprintf(os.Stderr, "harness: %v\n", err)
+			os.Exit(1)
+		}
+	}
+	if failed {
+		os.Exit(1)
 	}
 }
 
