@@ -505,16 +505,17 @@ addfs_link(struct addfs_node *n)
 
 /*
  * The physical absolute path of path's parent directories, then its last
- * component, into phys: each directory component is looked up through
- * the VFS (symlinks followed); from the first missing one on, components
- * are appended as they are and *missing is the length of phys before it
- * (0 if every parent exists).  0, -EISDIR (path names a directory
+ * component, into phys[VFS_ABS_MAX] (under VFS_PATH_MAX bytes on
+ * success): each directory component is looked up through the VFS
+ * (symlinks followed); from the first missing one on, components are
+ * appended as they are and *missing is the length of phys before it (0
+ * if every parent exists).  0, -EISDIR (path names a directory
  * syntactically), -ENOTDIR, -ENAMETOOLONG and lookup errors.
  */
 static int
 addfs_resolve(const char *path, char *phys, size_t *missing)
 {
-	char abs[VFS_PATH_MAX], cand[VFS_PATH_MAX];
+	char abs[VFS_ABS_MAX], cand[VFS_PATH_MAX];
 	const char *c, *e;
 	struct stat st;
 	size_t plen;
@@ -566,7 +567,8 @@ addfs_resolve(const char *path, char *phys, size_t *missing)
 int
 addfs_add(const char *path, const void *data, size_t len, uint32_t perm)
 {
-	char phys[VFS_PATH_MAX];
+	char phys[VFS_ABS_MAX];		/* vfs_lookup's; < VFS_PATH_MAX on
+					   success (addfs_resolve) */
 	struct addfs_node *pre[VFS_PATH_MAX / 2], *n, *fnode;
 	struct addfs_blob *b, *old = NULL;
 	const struct vfs_ops *ops;

@@ -41,7 +41,16 @@ struct kevent;
 struct timespec;
 
 #define FD_MAX		1024	/* fds 0..FD_MAX-1; RLIMIT_NOFILE cur == max */
-#define VFS_PATH_MAX	1024	/* OpenBSD PATH_MAX, including the NUL */
+#define VFS_PATH_MAX	1024	/* OpenBSD PATH_MAX, including the NUL: the
+				   longest path argument and symlink target */
+/*
+ * The longest absolute path the VFS resolves a path to, including the
+ * NUL.  OpenBSD limits only the argument (namei walks vnodes, so a
+ * relative path below a deep working directory or directory fd works);
+ * this VFS works on absolute paths, so it allows them this long.  Deeper
+ * still is -ENAMETOOLONG.
+ */
+#define VFS_ABS_MAX	8192
 #define VFS_NAME_MAX	255	/* OpenBSD NAME_MAX */
 
 /* st_dev of the runtime's file systems (stable across boots) */
@@ -290,14 +299,14 @@ int	vfs_mount(const char *prefix, const struct vfs_ops *ops);
 const struct vfs_ops *vfs_ops_at(const char *abs, const char **rel);
 /*
  * Resolve path against dirfd (AT_FDCWD: the working directory) into the
- * absolute, lexically normalized out[VFS_PATH_MAX] without looking at any
+ * absolute, lexically normalized out[VFS_ABS_MAX] without looking at any
  * file system; *must_dir set when the path ends in '/', "." or "..".  0,
  * -EFAULT, -ENOENT (empty path), -ENAMETOOLONG, -EBADF, -ENOTDIR (dirfd
  * is not a directory).
  */
 int	vfs_resolve(int dirfd, const char *path, char *out, bool *must_dir);
 /*
- * Look path up against dirfd: out[VFS_PATH_MAX] becomes the absolute
+ * Look path up against dirfd: out[VFS_ABS_MAX] becomes the absolute
  * path with every symlink in a directory position followed, and the last
  * one too if follow (or if the path ends in '/').  The last component
  * need not exist (out names it anyway: creation).  *must_dir as for

@@ -29,7 +29,7 @@ static struct vfs_mount vfs_mounts[VFS_MOUNT_MAX] = {
 	{ "/dev", 4, &devfs_ops },
 };
 static unsigned int vfs_nmounts = 2;
-static char vfs_cwd[VFS_PATH_MAX] = "/";
+static char vfs_cwd[VFS_ABS_MAX] = "/";
 
 /*
  * Mount ops at prefix, replacing a mount at the same prefix.  0, -EINVAL
@@ -143,7 +143,7 @@ vfs_join(char *out, size_t olen, const char *path)
 		} else {
 			if (clen > VFS_NAME_MAX)
 				return -ENAMETOOLONG;
-			if (olen + 1 + clen >= VFS_PATH_MAX)
+			if (olen + 1 + clen >= VFS_ABS_MAX)
 				return -ENAMETOOLONG;
 			if (olen > 1)
 				out[olen++] = '/';
@@ -158,7 +158,7 @@ vfs_join(char *out, size_t olen, const char *path)
 
 /*
  * Resolve path against dirfd into the absolute normalized out
- * (VFS_PATH_MAX bytes).  See fs.h.  Thread context.
+ * (VFS_ABS_MAX bytes).  See fs.h.  Thread context.
  */
 int
 vfs_resolve(int dirfd, const char *path, char *out, bool *must_dir)
@@ -191,7 +191,7 @@ vfs_resolve(int dirfd, const char *path, char *out, bool *must_dir)
 			return -EBADF;
 		r = dfp->path != NULL ? 0 : -ENOTDIR;
 		if (r == 0)
-			strlcpy(out, dfp->path, VFS_PATH_MAX);
+			strlcpy(out, dfp->path, VFS_ABS_MAX);
 		file_release(dfp);
 		if (r < 0)
 			return r;
@@ -236,7 +236,7 @@ vfs_lookup(int dirfd, const char *path, bool follow, char *out,
 	if (path[0] == '/') {
 		strcpy(out, "/");
 	} else if (dirfd == AT_FDCWD) {
-		vfs_getcwd(out, VFS_PATH_MAX);
+		vfs_getcwd(out, VFS_ABS_MAX);
 	} else {
 		struct file *dfp = fd_get(dirfd);
 
@@ -244,7 +244,7 @@ vfs_lookup(int dirfd, const char *path, bool follow, char *out,
 			return -EBADF;
 		r = dfp->path != NULL ? 0 : -ENOTDIR;
 		if (r == 0)
-			strlcpy(out, dfp->path, VFS_PATH_MAX);
+			strlcpy(out, dfp->path, VFS_ABS_MAX);
 		file_release(dfp);
 		if (r < 0)
 			return r;
@@ -272,7 +272,7 @@ vfs_lookup(int dirfd, const char *path, bool follow, char *out,
 			c = e;
 			continue;
 		}
-		if (clen > VFS_NAME_MAX || olen + 1 + clen >= VFS_PATH_MAX)
+		if (clen > VFS_NAME_MAX || olen + 1 + clen >= VFS_ABS_MAX)
 			return -ENAMETOOLONG;
 		if (olen > 1)
 			out[olen++] = '/';
@@ -560,7 +560,7 @@ static const struct file_ops vfs_union_ops = {
 int
 vfs_open(int dirfd, const char *path, int flags, int mode, struct file **fpp)
 {
-	char abs[VFS_PATH_MAX];
+	char abs[VFS_ABS_MAX];
 	const struct vfs_ops *ops;
 	const char *rel, *mname;
 	const struct vfs_ops *mops;
@@ -627,7 +627,7 @@ fail:
 int
 vfs_stat(int dirfd, const char *path, struct stat *st, int flags)
 {
-	char abs[VFS_PATH_MAX];
+	char abs[VFS_ABS_MAX];
 	const struct vfs_ops *ops;
 	const char *rel;
 	bool must_dir;
@@ -654,7 +654,7 @@ vfs_stat(int dirfd, const char *path, struct stat *st, int flags)
 int
 vfs_readlink(int dirfd, const char *path, char *buf, size_t size)
 {
-	char abs[VFS_PATH_MAX], link[VFS_PATH_MAX];
+	char abs[VFS_ABS_MAX], link[VFS_PATH_MAX];
 	const struct vfs_ops *ops;
 	const char *rel;
 	bool must_dir;
@@ -685,7 +685,7 @@ vfs_readlink(int dirfd, const char *path, char *buf, size_t size)
 static int
 vfs_mknode(int dirfd, const char *path, int mode, bool fifo)
 {
-	char abs[VFS_PATH_MAX];
+	char abs[VFS_ABS_MAX];
 	const struct vfs_ops *ops;
 	int (*op)(const char *, int);
 	const char *rel;
@@ -726,7 +726,7 @@ vfs_mkfifo(int dirfd, const char *path, int mode)
 int
 vfs_unlink(int dirfd, const char *path, int flags)
 {
-	char abs[VFS_PATH_MAX];
+	char abs[VFS_ABS_MAX];
 	const struct vfs_ops *ops;
 	const char *rel;
 	bool must_dir;
@@ -758,7 +758,7 @@ vfs_unlink(int dirfd, const char *path, int flags)
 int
 vfs_rename(int fromfd, const char *from, int tofd, const char *to)
 {
-	char afrom[VFS_PATH_MAX], ato[VFS_PATH_MAX];
+	char afrom[VFS_ABS_MAX], ato[VFS_ABS_MAX];
 	const struct vfs_ops *fops, *tops;
 	const char *rfrom, *rto;
 	struct stat st;
@@ -791,7 +791,7 @@ vfs_rename(int fromfd, const char *from, int tofd, const char *to)
 int
 vfs_symlink(const char *target, int dirfd, const char *path)
 {
-	char abs[VFS_PATH_MAX];
+	char abs[VFS_ABS_MAX];
 	const struct vfs_ops *ops;
 	const char *rel;
 	bool must_dir;
@@ -816,7 +816,7 @@ vfs_symlink(const char *target, int dirfd, const char *path)
 int
 vfs_link(int fromfd, const char *from, int tofd, const char *to, int flags)
 {
-	char afrom[VFS_PATH_MAX], ato[VFS_PATH_MAX];
+	char afrom[VFS_ABS_MAX], ato[VFS_ABS_MAX];
 	const struct vfs_ops *fops, *tops;
 	const char *rfrom, *rto;
 	struct stat st;
@@ -853,7 +853,7 @@ vfs_link(int fromfd, const char *from, int tofd, const char *to, int flags)
 int
 vfs_truncate(const char *path, int64_t len)
 {
-	char abs[VFS_PATH_MAX];
+	char abs[VFS_ABS_MAX];
 	const struct vfs_ops *ops;
 	const char *rel;
 	bool must_dir;
@@ -876,7 +876,7 @@ int
 vfs_setattr(int dirfd, const char *path, const struct vfs_attr *va,
     int flags)
 {
-	char abs[VFS_PATH_MAX];
+	char abs[VFS_ABS_MAX];
 	const struct vfs_ops *ops;
 	const char *rel;
 	bool must_dir;
@@ -904,7 +904,7 @@ vfs_setattr(int dirfd, const char *path, const struct vfs_attr *va,
 int
 vfs_access(int dirfd, const char *path, int mode, int flags)
 {
-	char abs[VFS_PATH_MAX];
+	char abs[VFS_ABS_MAX];
 	const struct vfs_ops *ops;
 	const char *rel;
 	struct stat st;
@@ -968,7 +968,7 @@ vfs_setcwd(const char *abs)
 int
 vfs_chdir(const char *path)
 {
-	char abs[VFS_PATH_MAX];
+	char abs[VFS_ABS_MAX];
 	const struct vfs_ops *ops;
 	const char *rel;
 	struct stat st;

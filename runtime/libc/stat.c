@@ -85,7 +85,7 @@ getcwd(char *buf, size_t size)
 
 	if (buf == NULL) {
 		if (size == 0)
-			size = VFS_PATH_MAX;
+			size = VFS_ABS_MAX;	/* the deepest cwd */
 		p = kmalloc(size);
 		if (p == NULL) {
 			ret_errno(-ENOMEM);

@@ -207,7 +207,7 @@ TEST(stat_root_and_dot_at_init)
 TEST(path_normalization)
 {
 	struct stat st, dn;
-	char out[VFS_PATH_MAX];
+	char out[VFS_ABS_MAX];
 	char longp[VFS_PATH_MAX + 10];
 	bool md;
 

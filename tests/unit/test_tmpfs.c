@@ -517,6 +517,76 @@ TEST(attributes)
 	EXPECT_EQ(vfs_unlink(AT_FDCWD, "/tmp/attr", 0), 0);
 }
 
+/* The directory name below the directory open at fd, opened at a new
+ * fd; fd is closed. */
+static int
+t_down(int fd, const char *name)
+{
+	struct file *fp;
+
+	EXPECT_EQ(vfs_open(fd, name, O_RDONLY | O_DIRECTORY, 0, &fp), 0);
+	fd_close(fd);
+	return fd_install(fp, 0, false);
+}
+
+/* Remove /tmp/deep/name/name/... (depth levels) innermost first, each
+ * through its parent's fd, as Go's RemoveAll (openat, unlinkat). */
+static void
+t_rmdeep(const char *name, int depth)
+{
+	int d, i, fd;
+
+	for (d = depth; d >= 1; d--) {
+		fd = t_open("/tmp/deep", O_RDONLY | O_DIRECTORY);
+		for (i = 0; i < d - 1; i++)
+			fd = t_down(fd, name);
+		EXPECT_EQ(vfs_unlink(fd, name, AT_REMOVEDIR), 0);
+		fd_close(fd);
+	}
+}
+
+/*
+ * os's TestRemoveAllLongPath: 41 levels of 100-byte names by relative
+ * mkdir and chdir (over 4 KiB absolute), left by an absolute chdir and
+ * removed through directory fds.  Past VFS_ABS_MAX it is ENAMETOOLONG.
+ */
+TEST(deep_tree_by_relative_paths)
+{
+	char name[101], cwd[VFS_ABS_MAX], buf[8];
+	int i, fd, depth = 0, r = 0;
+
+	memset(name, 'a', 100);
+	name[100] = '\0';
+	EXPECT_EQ(vfs_mkdir(AT_FDCWD, "/tmp/deep", 0755), 0);
+	EXPECT_EQ(vfs_chdir("/tmp/deep"), 0);
+	for (i = 0; i < 41; i++) {
+		EXPECT_EQ(vfs_mkdir(AT_FDCWD, name, 0755), 0);
+		EXPECT_EQ(vfs_chdir(name), 0);
+	}
+	EXPECT_EQ(vfs_getcwd(cwd, sizeof(cwd)), 9 + 41 * 101);
+	EXPECT_EQ(vfs_getcwd(buf, sizeof(buf)), -ERANGE);
+	t_put("file", "deep");
+	fd = t_open("file", O_RDONLY);
+	EXPECT_EQ(t_read(fd, buf, sizeof(buf)), 4);
+	fd_close(fd);
+	EXPECT_EQ(vfs_unlink(AT_FDCWD, "file", 0), 0);
+	EXPECT_EQ(vfs_chdir(cwd), -ENAMETOOLONG);	/* the argument */
+	EXPECT_EQ(vfs_chdir("/"), 0);
+	t_rmdeep(name, 41);
+
+	/* Through directory fds, until the absolute form no longer fits. */
+	fd = t_open("/tmp/deep", O_RDONLY | O_DIRECTORY);
+	while (depth < 100 && (r = vfs_mkdir(fd, name, 0755)) == 0) {
+		depth++;
+		fd = t_down(fd, name);
+	}
+	fd_close(fd);
+	EXPECT_EQ(r, -ENAMETOOLONG);
+	EXPECT_EQ(depth, (VFS_ABS_MAX - 1 - 9) / 101);
+	t_rmdeep(name, depth);
+	EXPECT_EQ(vfs_unlink(AT_FDCWD, "/tmp/deep", AT_REMOVEDIR), 0);
+}
+
 TEST(fifo_nonblocking_opens_and_data)
 {
 	struct stat st, fst;
