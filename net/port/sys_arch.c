@@ -6,6 +6,7 @@
  * net/net.c's.
  */
 #include "kernel.h"
+#include "lwip_assert.h"
 
 #include "lwip/opt.h"
 #include "lwip/sys.h"
@@ -122,9 +123,22 @@ net_port_diag(const char *fmt, ...)
 	va_end(ap);
 }
 
-/* LWIP_PLATFORM_ASSERT: lwIP found its state broken.  Never returns. */
+/*
+ * LWIP_PLATFORM_ASSERT: lwIP found its state broken: a panic, unless it
+ * is one of the states a peer can cause and lwIP copes with
+ * (lwip_assert.c), which is said once and returns.
+ */
 void
 net_port_assert(const char *msg, const char *file, int line)
 {
-	panic("lwIP assertion failed: %s (%s:%d)", msg, file, line);
+	static bool said;
+
+	if (!net_port_assert_peer_reachable(msg))
+		panic("lwIP assertion failed: %s (%s:%d)", msg, file, line);
+	if (!said) {
+		said = true;
+		kprintf("vmgo: lwIP: \"%s\" (%s:%d): a state a peer's "
+		    "packets can cause, which lwIP handles; carrying on\n",
+		    msg, file, line);
+	}
 }

@@ -33,8 +33,9 @@ uint32_t	net_port_rand(void);
 /* printf-style diagnostics to the console (kprintf). */
 void		net_port_diag(const char *fmt, ...)
 		    __attribute__((format(printf, 1, 2)));
-/* A failed lwIP assertion: panic naming file:line.  Never returns. */
-_Noreturn void	net_port_assert(const char *msg, const char *file, int line);
+/* A failed lwIP assertion: panic naming file:line, except for the few a
+ * peer can cause (net/port/lwip_assert.c), which return. */
+void		net_port_assert(const char *msg, const char *file, int line);
 /* Frames were queued for netif_poll(): wake the network thread.  Core
  * lock held (lwipopts.h's tcpip_try_callback). */
 void		net_port_loop_kick(void);
