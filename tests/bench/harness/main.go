@@ -248,7 +248,15 @@ func (g guest) qemuArgs() []string {
 	if mem == "" {
 		mem = *memFlag
 	}
-	a := []string{"-M", m, "-m", mem, "-smp", strconv.Itoa(g.smp),
+	// One vCPU under TCG gets maxcpus=2, for both kinds, as vmgo run
+	// does (tools/vmgo/qemu.go smpArg): QEMU before 8.1 keeps a TCG
+	// guest's memory fences only in parallel mode, and without them
+	// virtio notifications get lost (docs/networking.md).
+	smp := strconv.Itoa(g.smp)
+	if *accel == "tcg" && g.smp == 1 {
+		smp += ",maxcpus=2"
+	}
+	a := []string{"-M", m, "-m", mem, "-smp", smp,
 		"-accel", *accel, "-cpu", "max",
 		"-nodefaults", "-no-reboot", "-display", "none",
 		"-serial", "stdio",
