@@ -100,18 +100,25 @@ nicif_init(struct netif *netif)
 }
 
 /*
- * The least a received frame's pbuf holds.  lwIP 2.1.3 reads a protocol's
- * fixed header before checking that the frame is long enough for it
- * (ip4_input takes IPH_HL and IPH_LEN first; ip6_input and etharp_input
- * alike), so a runt frame was read past its end (tests/fuzz/net found it
- * through ip4.c).  A shorter frame is copied into a zero-padded buffer of
- * this size and the pbuf's lengths cut back to the frame's: lwIP's own
- * length checks then drop it, and its early reads stay inside the buffer.
- * pbuf_realloc only shortens the lengths because mem_trim does nothing
- * with MEM_LIBC_MALLOC.
+ * Room past a received frame.  lwIP 2.1.3 reads past what it checked in
+ * places, and tests/fuzz/net finds them:
+ *   - a protocol's fixed header is read before the frame is known to be
+ *     long enough for it (ip4_input takes IPH_HL and IPH_LEN first;
+ *     ip6_input and etharp_input alike): a runt frame was read past its
+ *     end (through ip4.c).  Every frame's buffer is at least NET_RX_MIN.
+ *   - nd6_input copies a Neighbour Advertisement's link-layer address
+ *     (hwaddr_len, 6 bytes) after checking only the option's declared
+ *     length, which may be 0: up to 6 bytes past the frame went into the
+ *     neighbour cache.  Every frame has NET_RX_SLACK bytes after it.
+ * The frame is copied into a buffer that large, zero-filled past it, and
+ * the pbuf's lengths cut back to the frame's: lwIP's own length checks
+ * see the true frame, and its early reads stay inside the buffer and see
+ * zeros.  pbuf_realloc only shortens the lengths because mem_trim does
+ * nothing with MEM_LIBC_MALLOC.
  */
 #define NET_RX_MIN	(NIC_ETH_HLEN + 60)	/* + the longest IPv4 header;
 						   IPv6's (40), ARP's (28) fit */
+#define NET_RX_SLACK	16			/* >= the over-reads above */
 #if !MEM_LIBC_MALLOC
 #error "nic_input's padding needs mem_trim to keep the buffer (MEM_LIBC_MALLOC)"
 #endif
@@ -128,21 +135,21 @@ nic_input(struct nic *nic, const void *frame, size_t len, int csum_ok)
 	struct net_iface *ifc = nic->stack;
 	struct pbuf *p;
 
+	size_t room = MAX(len + NET_RX_SLACK, NET_RX_MIN);
+
 	/* pbuf lengths are 16-bit: longer frames (a driver bug) go. */
-	if (len < NIC_ETH_HLEN || len > 0xffff || ifc == NULL) {
+	if (len < NIC_ETH_HLEN || room > 0xffff || ifc == NULL) {
 		nic->rx_drops++;
 		return;
 	}
-	p = pbuf_alloc(PBUF_RAW, (u16_t)MAX(len, NET_RX_MIN), PBUF_RAM);
+	p = pbuf_alloc(PBUF_RAW, (u16_t)room, PBUF_RAM);
 	if (p == NULL) {
 		nic->rx_drops++;
 		return;
 	}
 	memcpy(p->payload, frame, len);
-	if (len < NET_RX_MIN) {
-		memset((uint8_t *)p->payload + len, 0, NET_RX_MIN - len);
-		pbuf_realloc(p, (u16_t)len);	/* lengths only: see NET_RX_MIN */
-	}
+	memset((uint8_t *)p->payload + len, 0, room - len);
+	pbuf_realloc(p, (u16_t)len);	/* lengths only: see NET_RX_SLACK */
 	if (ifc->netif.input(p, &ifc->netif) != ERR_OK)
 		pbuf_free(p);
 }
