@@ -135,6 +135,7 @@
 /* Unpredictable initial sequence numbers (RFC 6528), not lwIP's counter. */
 #define LWIP_HOOK_FILENAME		"arch/vmgo_hooks.h"
 #define LWIP_HOOK_TCP_ISN		net_port_tcp_isn
+#define LWIP_HOOK_TCP_INPACKET_PCB	net_port_tcp_inpacket
 #define MEMP_NUM_TCP_PCB		1100
 #define MEMP_NUM_TCP_PCB_LISTEN		128
 #define MEMP_NUM_TCP_SEG		(8 * TCP_SND_QUEUELEN)

@@ -28,6 +28,7 @@
 #include "../../net/netif.c"
 #include "../../runtime/kprintf.c"
 #include "../../net/port/lwip_assert.c"
+#include "../../net/port/tcp_scrub.c"
 
 #include "lwip/init.h"
 #include "lwip/priv/tcp_priv.h"
