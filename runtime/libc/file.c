@@ -11,6 +11,7 @@
 #include <limits.h>
 #include <stdarg.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -227,14 +228,67 @@ lseek(int fd, off_t off, int whence)
 }
 
 /*
- * fcntl(2): F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_SETFD, F_GETFL, F_SETFL.
- * A closed fd gives exactly EBADF for every command (Go's checkfds treats
- * any other errno as fatal).  Record locks are not implemented (ENOSYS);
+ * Record locks (F_GETLK, F_SETLK, F_SETLKW) on fp.  POSIX record locks
+ * belong to a process and never conflict with its own, and a VM runs one
+ * process, so every lock is granted at once and F_GETLK finds no
+ * conflicting one (l_type becomes F_UNLCK), after OpenBSD's checks
+ * (sys_fcntl, lf_advlock): a lock type the access mode does not allow
+ * (EBADF), an unknown type or whence, a range starting before 0 (EINVAL).
+ */
+static long
+file_reclock(struct file *fp, int cmd, struct flock *fl)
+{
+	int acc = file_getfl(fp) & O_ACCMODE;
+	struct stat st;
+	int64_t start;
+
+	switch (fl->l_whence) {
+	case SEEK_SET:
+		start = 0;
+		break;
+	case SEEK_CUR:
+		start = __atomic_load_n(&fp->offset, __ATOMIC_RELAXED);
+		break;
+	case SEEK_END:
+		if (file_stat(fp, &st) < 0)
+			return -EINVAL;
+		start = st.st_size;
+		break;
+	default:
+		return -EINVAL;
+	}
+	start += fl->l_start;
+	if (start < 0 || (fl->l_len < 0 && start + fl->l_len < 0))
+		return -EINVAL;
+	switch (fl->l_type) {
+	case F_RDLCK:
+		if (cmd != F_GETLK && acc == O_WRONLY)
+			return -EBADF;
+		break;
+	case F_WRLCK:
+		if (cmd != F_GETLK && acc == O_RDONLY)
+			return -EBADF;
+		break;
+	case F_UNLCK:
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (cmd == F_GETLK)
+		fl->l_type = F_UNLCK;
+	return 0;
+}
+
+/*
+ * fcntl(2): F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_SETFD, F_GETFL, F_SETFL,
+ * and the record locks (file_reclock).  A closed fd gives exactly EBADF
+ * for every command (Go's checkfds treats any other errno as fatal);
  * other commands give EINVAL.
  */
 int
 fcntl(int fd, int cmd, ...)
 {
+	struct flock *fl = NULL;
 	struct file *fp;
 	va_list ap;
 	int arg = 0;
@@ -244,6 +298,10 @@ fcntl(int fd, int cmd, ...)
 	    cmd == F_SETFL) {
 		va_start(ap, cmd);
 		arg = va_arg(ap, int);
+		va_end(ap);
+	} else if (cmd == F_GETLK || cmd == F_SETLK || cmd == F_SETLKW) {
+		va_start(ap, cmd);
+		fl = va_arg(ap, struct flock *);
 		va_end(ap);
 	}
 	fp = fd_get(fd);
@@ -270,8 +328,8 @@ fcntl(int fd, int cmd, ...)
 	case F_GETLK:
 	case F_SETLK:
 	case F_SETLKW:
-		file_release(fp);
-		return enosys("fcntl(F_GETLK/F_SETLK/F_SETLKW)");
+		r = fl != NULL ? file_reclock(fp, cmd, fl) : -EFAULT;
+		break;
 	default:
 		r = -EINVAL;
 		break;
