@@ -21,7 +21,8 @@ u32_t	net_port_tcp_isn(const ip_addr_t *local_ip, u16_t local_port,
 /*
  * LWIP_HOOK_TCP_INPACKET_PCB: called by tcp_input for each segment that
  * found its pcb, checksum verified; turns an MSS option on a segment
- * without SYN into NOPs (net/port/tcp_scrub.c says why).  ERR_OK: the
+ * without SYN into NOPs and keeps tcp_write's segment size from shrinking
+ * (net/port/tcp_scrub.c says why).  ERR_OK: the
  * segment goes on.  Core lock held.
  */
 struct tcp_pcb;
