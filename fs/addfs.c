@@ -471,6 +471,7 @@ addfs_readlink(const char *rel, char *buf, size_t size)
 }
 
 static const struct vfs_ops addfs_ops = {
+	.name = "addfs",
 	.open = addfs_open,
 	.stat = addfs_stat,
 	.readlink = addfs_readlink,

@@ -205,6 +205,7 @@ devfs_stat(const char *rel, struct stat *st)
 }
 
 const struct vfs_ops devfs_ops = {
+	.name = "devfs",
 	.open = devfs_open,
 	.stat = devfs_stat,
 };

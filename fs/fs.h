@@ -245,6 +245,9 @@ struct vfs_attr {
 #define VFS_ATTR_MTIME	0x08
 
 struct vfs_ops {
+	/* The file system's type name (statfs(2) f_fstypename, at most 15
+	 * bytes). */
+	const char	*name;
 	/* open(2) flags and mode (permission bits for a new file, umask
 	 * already applied); 0 and a file with one reference, or -ENOENT,
 	 * -EROFS, -EEXIST (O_CREAT|O_EXCL on an existing name), -ELOOP (a
@@ -297,6 +300,15 @@ int	vfs_mount(const char *prefix, const struct vfs_ops *ops);
  * context.
  */
 const struct vfs_ops *vfs_ops_at(const char *abs, const char **rel);
+/* The idx-th mount (from 0): its prefix and ops; false past the end.
+ * Thread context. */
+bool	vfs_mount_get(unsigned int idx, const char **prefix,
+	    const struct vfs_ops **ops);
+/* The mount holding path (looked up as stat(2) does, following symlinks;
+ * it must exist): its prefix and ops.  0 or the lookup and stat errors.
+ * Thread context. */
+int	vfs_mount_of(const char *path, const char **prefix,
+	    const struct vfs_ops **ops);
 /*
  * Resolve path against dirfd (AT_FDCWD: the working directory) into the
  * absolute, lexically normalized out[VFS_ABS_MAX] without looking at any
@@ -385,8 +397,9 @@ extern const struct vfs_ops devfs_ops;
 extern const struct vfs_ops tmpfs_ops;
 /* The most bytes (data and metadata) /tmp may hold; beyond: ENOSPC. */
 void	tmpfs_set_limit(size_t bytes);
-/* Bytes /tmp holds now. */
+/* Bytes /tmp holds now, and the most it may hold. */
 size_t	tmpfs_usage(void);
+size_t	tmpfs_get_limit(void);
 
 /* addfs.c: files added at run time (include/vmgo/api.h vmgo_add_file) */
 /*

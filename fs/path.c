@@ -77,17 +77,14 @@ vfs_strdup(const char *s)
 	return p;
 }
 
-/* The file system holding the absolute normalized path abs, and in *rel
- * the rest of the path below its mount point. */
-static const struct vfs_ops *
-vfs_find(const char *abs, const char **rel)
+/* The mount at the longest prefix of the absolute path abs ("/" is always
+ * mounted).  vfs_lock held. */
+static const struct vfs_mount *
+vfs_best(const char *abs)
 {
 	const struct vfs_mount *m, *best = NULL;
-	const struct vfs_ops *ops;
 	unsigned int i;
-	uint64_t f;
 
-	f = spin_lock_irqsave(&vfs_lock);
 	for (i = 0; i < vfs_nmounts; i++) {
 		m = &vfs_mounts[i];
 		if (best != NULL && m->len <= best->len)
@@ -96,7 +93,20 @@ vfs_find(const char *abs, const char **rel)
 		    (abs[m->len] == '\0' || abs[m->len] == '/')))
 			best = m;
 	}
-	/* "/" is always mounted, so best is set. */
+	return best;
+}
+
+/* The file system holding the absolute normalized path abs, and in *rel
+ * the rest of the path below its mount point. */
+static const struct vfs_ops *
+vfs_find(const char *abs, const char **rel)
+{
+	const struct vfs_mount *best;
+	const struct vfs_ops *ops;
+	uint64_t f;
+
+	f = spin_lock_irqsave(&vfs_lock);
+	best = vfs_best(abs);
 	ops = best->ops;
 	*rel = abs + best->len;
 	spin_unlock_irqrestore(&vfs_lock, f);
@@ -114,6 +124,50 @@ const struct vfs_ops *
 vfs_ops_at(const char *abs, const char **rel)
 {
 	return vfs_find(abs, rel);
+}
+
+/* The idx-th mount: see fs.h.  Thread context. */
+bool
+vfs_mount_get(unsigned int idx, const char **prefix,
+    const struct vfs_ops **ops)
+{
+	bool found = false;
+	uint64_t f;
+
+	f = spin_lock_irqsave(&vfs_lock);
+	if (idx < vfs_nmounts) {
+		*prefix = vfs_mounts[idx].prefix;
+		*ops = vfs_mounts[idx].ops;
+		found = true;
+	}
+	spin_unlock_irqrestore(&vfs_lock, f);
+	return found;
+}
+
+/* The mount holding path: see fs.h.  Thread context. */
+int
+vfs_mount_of(const char *path, const char **prefix,
+    const struct vfs_ops **ops)
+{
+	const struct vfs_mount *best;
+	char abs[VFS_ABS_MAX];
+	struct stat st;
+	bool must_dir;
+	uint64_t f;
+	int r;
+
+	r = vfs_stat(AT_FDCWD, path, &st, 0);
+	if (r < 0)
+		return r;
+	r = vfs_lookup(AT_FDCWD, path, true, abs, &must_dir);
+	if (r < 0)
+		return r;
+	f = spin_lock_irqsave(&vfs_lock);
+	best = vfs_best(abs);
+	*prefix = best->prefix;
+	*ops = best->ops;
+	spin_unlock_irqrestore(&vfs_lock, f);
+	return 0;
 }
 
 /* Append the components of path to the normalized absolute path in out
@@ -1183,6 +1237,7 @@ rootfs_stat(const char *rel, struct stat *st)
 }
 
 static const struct vfs_ops rootfs_ops = {
+	.name = "rootfs",
 	.open = rootfs_open,
 	.stat = rootfs_stat,
 };

@@ -332,6 +332,7 @@ rofs_entry_stat(uint32_t i, char *path, struct stat *st)
 
 /* The root file system once the table checks out. */
 static const struct vfs_ops rofs_ops = {
+	.name = "rofs",
 	.open = rofs_open,
 	.stat = rofs_lstat,
 	.readlink = rofs_readlink,

@@ -121,6 +121,18 @@ tmpfs_set_limit(size_t bytes)
 	tmpfs_unlock();
 }
 
+/* The most bytes /tmp may hold (tmpfs_set_limit).  Thread context. */
+size_t
+tmpfs_get_limit(void)
+{
+	size_t r;
+
+	tmpfs_lock();
+	r = tmpfs_limit;
+	tmpfs_unlock();
+	return r;
+}
+
 /* Bytes /tmp holds now.  Thread context. */
 size_t
 tmpfs_usage(void)
@@ -1085,6 +1097,7 @@ tmpfs_setattr(const char *rel, const struct vfs_attr *va)
 }
 
 const struct vfs_ops tmpfs_ops = {
+	.name = "tmpfs",
 	.open = tmpfs_open,
 	.stat = tmpfs_stat,
 	.readlink = tmpfs_readlink,

@@ -32,9 +32,7 @@
 	X(mknod)	/* L */						\
 	X(pathconf)	/* L */						\
 	X(fpathconf)	/* L */						\
-	X(statfs)	/* L */						\
 	X(fstatfs)	/* L */						\
-	X(getfsstat)	/* L */						\
 	X(chroot)	/* L */						\
 	X(revoke)	/* L */						\
 	X(unmount)	/* L */						\
