@@ -10,10 +10,21 @@
  *
  * Several CPUs (smp.c): each has its own run queue and only ever pops its
  * own, except an idle CPU, which steals the oldest ready thread of another
- * CPU.  New and woken threads go to their last CPU if it is idle, else to
- * an idle CPU, else stay on their last CPU; a remote idle CPU gets a
- * VEC_IPI (smp_kick).  A busy CPU whose slice ends with threads waiting
- * kicks an idle CPU to steal one.
+ * CPU before it halts.
+ *
+ * Placement.  A new or woken thread goes to the waker's CPU (wake-affine),
+ * and a waiting thread moves to an idle CPU only when its CPU has stayed
+ * busy for SCHED_SPILL_NS since it was queued ("spill"): then the busy
+ * CPU's timer kicks (VEC_IPI, smp_kick) an idle CPU, which steals it.  The
+ * common hand-off (a thread wakes another and then blocks: the network
+ * thread and the Go M it wakes, a Go M waking another to take its P) so
+ * stays on one CPU, without an IPI and without waking a halted CPU, which
+ * is expensive in a VM (a VM exit, and under QEMU TCG a host thread wake
+ * on a host whose cores may all be busy); work that really runs in
+ * parallel still spreads within SCHED_SPILL_NS.  Measured with the
+ * benchmark's HTTP server (tests/bench) on a loaded 2-core host: waking
+ * threads on an idle CPU at once, as before, made -smp 2 serve a third
+ * of what -smp 1 serves; this placement about doubles -smp 2's figure.
  *
  * Invariants (the lock of CPU c's run queue, rq->lock, guards all of them;
  * it is only taken with interrupts off, and no code holds two run-queue
@@ -52,6 +63,9 @@ struct runq {
 	struct list	zombies;	/* THREAD_DEAD, off CPU */
 	int		nready;		/* length of ready (read unlocked by
 					   other CPUs as a hint) */
+	uint64_t	spill_at;	/* monotonic ns: from then on, threads
+					   still waiting here go to an idle CPU;
+					   0 while none waits */
 	/* The rest is touched only by the owning CPU, interrupts off. */
 	uint64_t	slice_end;	/* monotonic ns: end of cur's slice */
 	uint64_t	armed;		/* timer deadline (monotonic ns), 0 none */
@@ -68,13 +82,16 @@ static struct runq runqs[MAX_CPUS];
 static void
 arm_timer(struct cpu *c, struct runq *rq)
 {
-	uint64_t want, now, it;
+	uint64_t want, now, it, sp;
 
 	if (!rq->enabled)
 		return;
 	want = waitq_next_deadline();
 	if (c->cur != c->idle && (want == 0 || rq->slice_end < want))
 		want = rq->slice_end;
+	sp = __atomic_load_n(&rq->spill_at, __ATOMIC_RELAXED);
+	if (sp != 0 && c->cur != c->idle && (want == 0 || sp < want))
+		want = sp;
 	it = itimer_next_deadline(c);	/* setitimer (libc/itimer.c) */
 	if (it != 0 && (want == 0 || it < want))
 		want = it;
@@ -126,6 +143,20 @@ kick_idle(struct cpu *c)
 		smp_kick(to);
 }
 
+/*
+ * A thread now waits on busy CPU c: if another CPU idles, give c until
+ * SCHED_SPILL_NS from now to run it before that CPU is kicked to steal
+ * it (timer_intr).  A CPU that goes idle later steals on its own
+ * (sched_idle).  c's lock held.
+ */
+static void
+arm_spill(struct cpu *c, struct runq *rq)
+{
+	if (rq->spill_at == 0 && find_idle(c) != NULL)
+		__atomic_store_n(&rq->spill_at,
+		    time_monotonic() + SCHED_SPILL_NS, __ATOMIC_RELAXED);
+}
+
 /* Queue RUNNABLE, off-CPU t on c; c's lock held. */
 static void
 enqueue(struct cpu *c, struct runq *rq, struct thread *t)
@@ -133,11 +164,14 @@ enqueue(struct cpu *c, struct runq *rq, struct thread *t)
 	t->cpu = c;
 	list_push_back(&rq->ready, &t->runq_link);
 	__atomic_store_n(&rq->nready, rq->nready + 1, __ATOMIC_RELAXED);
-	/* An idle CPU switches on its next interrupt return; a busy one at
-	 * the end of the running slice. */
+	/* An idle CPU switches on its next interrupt return; a busy one
+	 * when its thread blocks or yields, or at the end of the running
+	 * slice, unless an idle CPU takes the thread first (spill_at). */
 	if (c->cur == c->idle) {
 		c->need_resched = 1;
 		smp_kick(c);		/* a no-op for this CPU */
+	} else {
+		arm_spill(c, rq);
 	}
 }
 
@@ -151,6 +185,8 @@ dequeue(struct runq *rq)
 	t = list_entry(rq->ready.next, struct thread, runq_link);
 	list_remove(&t->runq_link);
 	__atomic_store_n(&rq->nready, rq->nready - 1, __ATOMIC_RELAXED);
+	if (rq->nready == 0)
+		__atomic_store_n(&rq->spill_at, 0, __ATOMIC_RELAXED);
 	return t;
 }
 
@@ -193,7 +229,7 @@ timer_intr(struct trapframe *tf)
 {
 	struct cpu *c = cpu_this();
 	struct runq *rq = c->runq;
-	uint64_t now;
+	uint64_t now, sp;
 
 	lapic_eoi();
 	rq->armed = 0;
@@ -206,10 +242,19 @@ timer_intr(struct trapframe *tf)
 			c->need_resched = 1;
 		else
 			rq->slice_end = now + SCHED_QUANTUM_NS;
-		/* More runnable threads than this CPU can run: let an idle
-		 * CPU steal one. */
-		if (rq->nready > 0)
+		spin_unlock(&rq->lock);
+	}
+	sp = __atomic_load_n(&rq->spill_at, __ATOMIC_RELAXED);
+	if (c->cur != c->idle && sp != 0 && now >= sp) {
+		/* A thread has waited here SCHED_SPILL_NS while this CPU
+		 * stayed busy: more runnable threads than it can run, so an
+		 * idle CPU steals one; any more wait another period. */
+		spin_lock(&rq->lock);
+		__atomic_store_n(&rq->spill_at, 0, __ATOMIC_RELAXED);
+		if (rq->nready > 0) {
 			kick_idle(c);
+			arm_spill(c, rq);
+		}
 		spin_unlock(&rq->lock);
 	}
 	arm_timer(c, rq);
@@ -237,6 +282,7 @@ sched_cpu_init(struct cpu *c, struct thread *idle)
 	list_init(&rq->ready);
 	list_init(&rq->zombies);
 	rq->nready = 0;
+	rq->spill_at = 0;
 	c->runq = rq;
 	c->idle = idle;
 	c->need_resched = 0;
@@ -280,14 +326,14 @@ sched_start(void)
 /*
  * Make t runnable: a new thread (created THREAD_BLOCKED) or one woken from
  * thread_wait.  No effect on a thread that is not THREAD_BLOCKED.  It goes
- * to its last CPU if that is idle or none is, else to an idle CPU
- * (invariant 1: in hand between the two locks).  Any context; takes
- * run-queue locks one at a time with interrupts off.
+ * to the waker's CPU, this one ("Placement" above; invariant 1: in hand
+ * between the two locks).  Any context; takes run-queue locks one at a
+ * time with interrupts off.
  */
 void
 sched_make_runnable(struct thread *t)
 {
-	struct cpu *c = t->cpu, *to;
+	struct cpu *c = t->cpu, *self = cpu_this();
 	struct runq *rq = c->runq;
 	uint64_t f;
 
@@ -302,17 +348,18 @@ sched_make_runnable(struct thread *t)
 		spin_unlock_irqrestore(&rq->lock, f);
 		return;
 	}
-	to = c->cur == c->idle ? NULL : find_idle(c);
-	if (to == NULL) {
-		enqueue(c, rq, t);
-		spin_unlock_irqrestore(&rq->lock, f);
-		return;
+	if (c != self) {
+		spin_unlock(&rq->lock);
+		rq = self->runq;
+		spin_lock(&rq->lock);
 	}
+	enqueue(self, rq, t);
 	spin_unlock(&rq->lock);
-	rq = to->runq;
-	spin_lock(&rq->lock);
-	enqueue(to, rq, t);
-	spin_unlock_irqrestore(&rq->lock, f);
+	/* Time the spill now, not at the next interrupt return: the waker
+	 * may run on for a whole slice.  After the run-queue lock (lock
+	 * order, waitq.c). */
+	arm_timer(self, rq);
+	irq_restore(f);
 }
 
 /* Raise VEC_RESCHED; the switch happens on its way out. */
@@ -456,6 +503,7 @@ sched_trap_return(struct trapframe *tf)
 			list_push_back(&rq->ready, &cur->runq_link);
 			__atomic_store_n(&rq->nready, rq->nready + 1,
 			    __ATOMIC_RELAXED);
+			arm_spill(c, rq);
 		}
 		break;
 	case THREAD_BLOCKED:

@@ -125,6 +125,9 @@ thread_current(void)
 
 /* sched.c: run queue, preemption, idle */
 #define SCHED_QUANTUM_NS	10000000ULL	/* 10 ms time slice */
+/* How long a thread woken onto a busy CPU waits for it before an idle CPU
+ * is kicked to steal it (sched.c, "Placement"). */
+#define SCHED_SPILL_NS		5000000ULL	/* 5 ms */
 /* Per-CPU scheduler state (cpu->runq) and the VEC_TIMER/VEC_RESCHED
  * handlers; threads may block from then on.  Called by thread_init for
  * the boot CPU, after lapic_init. */

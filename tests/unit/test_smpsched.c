@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * test_smpsched.c: run-queue selection with several CPUs
- * (runtime/sched.c): where new and woken threads go, which CPU gets a
- * wake-up IPI, what an idle CPU steals, and that a thread still current
- * on its CPU is never queued or stolen.  cpu_this() is a variable; IPIs
+ * (runtime/sched.c): where new and woken threads go (the waker's CPU),
+ * when an idle CPU is kicked to take a waiting one (the spill), what an
+ * idle CPU steals, and that a thread still current on its CPU is never
+ * queued or stolen.  cpu_this() is a variable; IPIs
  * (smp_kick) are recorded.
  */
 #include "harness.h"
@@ -120,32 +121,86 @@ queued_on(struct thread *t, unsigned int i)
 	return false;
 }
 
-TEST(woken_on_busy_cpu_goes_to_an_idle_one)
+/* A timer interrupt on CPU i at fake_now. */
+static void
+tick(unsigned int i)
+{
+	struct trapframe tf;
+
+	memset(&tf, 0, sizeof(tf));
+	tf.vector = VEC_TIMER;
+	this_cpu = &cpus[i];
+	timer_intr(&tf);
+	this_cpu = &cpus[0];
+}
+
+TEST(woken_by_busy_cpu_waits_there_without_ipi)
 {
 	reset();
 	make_busy(0);
 	sched_make_runnable(&t1);
 	EXPECT_EQ(t1.state, THREAD_RUNNABLE);
-	EXPECT(t1.cpu == &cpus[1]);
-	EXPECT(queued_on(&t1, 1));
-	EXPECT_EQ(rq_of(1)->nready, 1);
-	EXPECT_EQ(rq_of(0)->nready, 0);
-	EXPECT_EQ(kicks[1], 1);
-	EXPECT_EQ(cpus[1].need_resched, 1);
+	EXPECT(t1.cpu == &cpus[0]);
+	EXPECT(queued_on(&t1, 0));
+	EXPECT_EQ(rq_of(0)->nready, 1);
+	EXPECT_EQ(kicks[0] + kicks[1] + kicks[2], 0);
+	/* cpus[1] and [2] idle: the spill is timed. */
+	EXPECT_EQ(rq_of(0)->spill_at, fake_now + SCHED_SPILL_NS);
 }
 
-TEST(woken_stays_on_its_idle_cpu)
+TEST(spill_kicks_an_idle_cpu_only_when_due)
+{
+	uint64_t t0 = fake_now;
+
+	reset();
+	make_busy(0);
+	sched_make_runnable(&t1);
+	fake_now = t0 + SCHED_SPILL_NS - 1;
+	tick(0);
+	EXPECT_EQ(kicks[1] + kicks[2], 0);
+	fake_now = t0 + SCHED_SPILL_NS;
+	tick(0);
+	EXPECT_EQ(kicks[1], 1);		/* the first idle CPU after cpus[0] */
+	EXPECT_EQ(kicks[2], 0);
+	/* Still waiting: another period, then another kick. */
+	EXPECT_EQ(rq_of(0)->spill_at, fake_now + SCHED_SPILL_NS);
+	/* The kicked CPU steals it: nothing waits, no spill. */
+	this_cpu = &cpus[1];
+	EXPECT(steal(&cpus[1]));
+	this_cpu = &cpus[0];
+	EXPECT(t1.cpu == &cpus[1]);
+	EXPECT_EQ(rq_of(0)->spill_at, 0);
+	fake_now = t0;
+}
+
+TEST(woken_thread_comes_to_the_wakers_cpu)
 {
 	reset();
-	t1.cpu = &cpus[2];
+	make_busy(0);
+	t1.cpu = &cpus[2];		/* last ran on an idle CPU */
 	sched_make_runnable(&t1);
-	EXPECT(t1.cpu == &cpus[2]);
-	EXPECT(queued_on(&t1, 2));
-	EXPECT_EQ(kicks[2], 1);
-	EXPECT_EQ(kicks[1], 0);
+	EXPECT(t1.cpu == &cpus[0]);
+	EXPECT(queued_on(&t1, 0));
+	EXPECT(!queued_on(&t1, 2));
+	EXPECT_EQ(kicks[2], 0);
 }
 
-TEST(all_busy_stays_on_last_cpu_without_ipi)
+TEST(interrupt_on_idle_cpu_runs_the_thread_there)
+{
+	reset();
+	make_busy(0);
+	t1.cpu = &cpus[0];
+	this_cpu = &cpus[1];		/* an interrupt handler on idle cpus[1] */
+	sched_make_runnable(&t1);
+	this_cpu = &cpus[0];
+	EXPECT(t1.cpu == &cpus[1]);
+	EXPECT(queued_on(&t1, 1));
+	EXPECT_EQ(cpus[1].need_resched, 1);
+	EXPECT_EQ(kicks[0] + kicks[1] + kicks[2], 0);
+	EXPECT_EQ(rq_of(1)->spill_at, 0);
+}
+
+TEST(all_busy_no_spill_no_ipi)
 {
 	reset();
 	make_busy(0);
@@ -153,19 +208,10 @@ TEST(all_busy_stays_on_last_cpu_without_ipi)
 	make_busy(2);
 	t1.cpu = &cpus[1];
 	sched_make_runnable(&t1);
-	EXPECT(t1.cpu == &cpus[1]);
-	EXPECT(queued_on(&t1, 1));
+	EXPECT(t1.cpu == &cpus[0]);
+	EXPECT(queued_on(&t1, 0));
+	EXPECT_EQ(rq_of(0)->spill_at, 0);
 	EXPECT_EQ(kicks[0] + kicks[1] + kicks[2], 0);
-}
-
-TEST(second_wake_picks_another_idle_cpu)
-{
-	reset();
-	make_busy(0);
-	sched_make_runnable(&t1);
-	sched_make_runnable(&t2);
-	EXPECT(t1.cpu == &cpus[1]);
-	EXPECT(t2.cpu == &cpus[2]);	/* cpus[1] has a thread queued */
 }
 
 TEST(current_but_blocked_is_not_queued)
@@ -187,8 +233,8 @@ TEST(wake_of_runnable_thread_is_a_no_op)
 	make_busy(0);
 	sched_make_runnable(&t1);
 	sched_make_runnable(&t1);
-	EXPECT_EQ(rq_of(1)->nready, 1);
-	EXPECT_EQ(kicks[1], 1);
+	EXPECT_EQ(rq_of(0)->nready, 1);
+	EXPECT_EQ(kicks[0] + kicks[1] + kicks[2], 0);
 }
 
 TEST(idle_cpu_steals_oldest_ready_thread)
@@ -222,30 +268,4 @@ TEST(nothing_to_steal)
 	this_cpu = &cpus[1];
 	EXPECT(!steal(&cpus[1]));
 	EXPECT_EQ(rq_of(1)->nready, 0);
-}
-
-TEST(slice_end_with_waiters_kicks_an_idle_cpu)
-{
-	struct trapframe tf;
-
-	reset();
-	make_busy(0);
-	make_busy(1);
-	sched_make_runnable(&t1);	/* -> cpus[2], the idle one */
-	EXPECT(t1.cpu == &cpus[2]);
-	make_busy(2);			/* cpus[2] picked it... */
-	cpus[2].cur = &busy[2];
-	t3.cpu = &cpus[0];
-	sched_make_runnable(&t3);	/* all busy: stays on cpus[0] */
-	EXPECT(queued_on(&t3, 0));
-	cpus[2].cur = &idles[2];	/* ...and went idle again */
-	list_remove(&t1.runq_link);
-	rq_of(2)->nready = 0;
-	memset(kicks, 0, sizeof(kicks));
-	memset(&tf, 0, sizeof(tf));
-	tf.vector = VEC_TIMER;
-	fake_now = rq_of(0)->slice_end;
-	timer_intr(&tf);
-	EXPECT_EQ(kicks[2], 1);
-	EXPECT_EQ(cpus[0].need_resched, 1);
 }
