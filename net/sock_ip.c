@@ -169,7 +169,7 @@ sock_ip_setopt(struct socket *so, int level, int name, int v,
 			so->ttl = (uint8_t)v;
 			return 0;
 		}
-		return -ENOPROTOOPT;	/* multicast: not yet */
+		return -ENOPROTOOPT;	/* multicast: UDP's (sock_mcast.c) */
 	case IPPROTO_IPV6:
 		if (so->domain != AF_INET6)
 			return -ENOPROTOOPT;

@@ -35,6 +35,21 @@ int	sock_ip_setopt(struct socket *so, int level, int name, int v,
 	    uint8_t def_ttl);
 /* The same options' values (TTL def_ttl when unset) into *v: 0 or
  * -ENOPROTOOPT.  Core lock held. */
+/*
+ * sock_mcast.c: multicast on a UDP socket.  sock_mcast_init gives a new
+ * pcb BSD's defaults (TTL 1, loopback on).  setopt/getopt handle the
+ * IPPROTO_IP and IPPROTO_IPV6 multicast options: 0 or -errno, or 1 for
+ * an option that is not one of them.  sock_mcast_leave_all leaves every
+ * group so joined (on close).  Core lock held.
+ */
+struct udp_pcb;
+void	sock_mcast_init(struct udp_pcb *pcb);
+int	sock_mcast_setopt(struct socket *so, int level, int name,
+	    const void *val, unsigned int len);
+int	sock_mcast_getopt(struct socket *so, int level, int name, void *val,
+	    unsigned int *len);
+void	sock_mcast_leave_all(struct socket *so);
+
 int	sock_ip_getopt(const struct socket *so, int level, int name,
 	    uint8_t def_ttl, int *v);
 

@@ -99,6 +99,7 @@ udp_attach(struct socket *so)
 	so->pcb.udp = pcb;
 	so->rcvbuf = UDP_RCVBUF;
 	so->sndbuf = UDP_SNDBUF;
+	sock_mcast_init(pcb);
 	udp_recv(pcb, udp_recv_cb, so);
 	return 0;
 }
@@ -313,6 +314,9 @@ udp_setopt_op(struct socket *so, int level, int name, const void *val,
 		udp_apply_opts(so);
 		return 0;
 	}
+	r = sock_mcast_setopt(so, level, name, val, len);
+	if (r <= 0)
+		return r;
 	r = sock_opt_int(val, len, &v);
 	if (r < 0)
 		return r;
@@ -336,6 +340,9 @@ udp_getopt_op(struct socket *so, int level, int name, void *val,
 {
 	int v, r;
 
+	r = sock_mcast_getopt(so, level, name, val, len);
+	if (r <= 0)
+		return r;
 	r = sock_ip_getopt(so, level, name, UDP_TTL, &v);
 	return r < 0 ? r : sock_opt_put_int(val, len, v);
 }
@@ -358,6 +365,7 @@ udp_poll_op(struct socket *so, struct file_poll *st)
 static void
 udp_detach(struct socket *so)
 {
+	sock_mcast_leave_all(so);
 	if (so->pcb.udp != NULL) {
 		udp_recv(so->pcb.udp, NULL, NULL);
 		udp_remove(so->pcb.udp);

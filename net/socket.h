@@ -52,6 +52,7 @@ struct sock_addr {
 
 struct sock_dgram;
 struct sock_proto;
+struct sock_mcast;
 
 struct socket {
 	const struct sock_proto *proto;
@@ -87,6 +88,7 @@ struct socket {
 	size_t		rcv_off;	/* bytes of rcvq already read */
 	size_t		rcv_ahead;	/* window credited before reading */
 	struct sock_dgram *dq_head, *dq_tail;	/* UDP: datagrams */
+	struct sock_mcast *mcast;	/* UDP: groups joined (sock_mcast.c) */
 	size_t		rcv_cc;		/* bytes queued */
 	/* listening (TCP) */
 	struct socket	*acq_head, *acq_tail;	/* established, unaccepted */

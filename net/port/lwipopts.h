@@ -132,6 +132,9 @@
 #define LWIP_TCP_TIMESTAMPS		0
 #define LWIP_TCP_SACK_OUT		0
 #define SO_REUSE			1
+/* As BSD: a broadcast or multicast datagram reaches every socket bound to
+ * its port with SO_REUSEADDR/SO_REUSEPORT, not only the first. */
+#define SO_REUSE_RXTOALL		1
 /* Unpredictable initial sequence numbers (RFC 6528), not lwIP's counter. */
 #define LWIP_HOOK_FILENAME		"arch/vmgo_hooks.h"
 #define LWIP_HOOK_TCP_ISN		net_port_tcp_isn
