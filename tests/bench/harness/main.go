@@ -68,7 +68,8 @@ var (
 	pngPath     = flag.String("png", "", "write the chart of the ratios here (gnuplot)")
 	loadNote    = flag.String("load-note", "", "what else ran on the host during the runs (reported)")
 	sizesOnly   = flag.Bool("sizes-only", false, "measure the image sizes only; every other figure (and the machine, flags) comes from -base")
-	baseFile    = flag.String("base", "", "with -sizes-only: the results.json of the full run the report keeps the other figures of")
+	baseFile    = flag.String("base", "", "with -sizes-only or -net-only: the results.json of the full run the report keeps the other figures of")
+	netOnly     = flag.Bool("net-only", false, "measure the networked figures only (HTTP and bulk TCP); every other figure comes from -base")
 )
 
 // linuxCmdline is the Linux guest's kernel command line (docs/benchmarks.md
@@ -120,10 +121,14 @@ type results struct {
 	Date string `json:"date"`
 	// SizesDate: when a size-only run (-sizes-only) replaced the size
 	// figures of the full run of Date.
-	SizesDate string            `json:"sizes_date,omitempty"`
-	Machine   map[string]string `json:"machine"`
-	Flags     map[string]string `json:"flags"`
-	Figures   []*figure         `json:"figures"`
+	SizesDate string `json:"sizes_date,omitempty"`
+	// NetDate and NetLoad: when a network-only run (-net-only)
+	// replaced the networked figures, and the host's load around it.
+	NetDate string            `json:"net_date,omitempty"`
+	NetLoad string            `json:"net_load,omitempty"`
+	Machine map[string]string `json:"machine"`
+	Flags   map[string]string `json:"flags"`
+	Figures []*figure         `json:"figures"`
 }
 
 var (
@@ -758,6 +763,10 @@ func main() {
 		sizesOnlyRun(haveLinux, whyLinux)
 		return
 	}
+	if *netOnly {
+		netOnlyRun(haveLinux, whyLinux)
+		return
+	}
 	res.Date = time.Now().UTC().Format("2006-01-02 15:04 UTC")
 	machineInfo()
 	n := *runs
@@ -935,24 +944,26 @@ func measureSizes(haveLinux bool, whyLinux string) {
 	}
 }
 
-// sizesOnlyRun is -sizes-only: the full run's results (-base) with the
-// size figures measured anew, written as results.json and the report
-// (which says which figures come from which run).
-func sizesOnlyRun(haveLinux bool, whyLinux string) {
+// loadBase reads the full run's results (-base) into res for a partial
+// run (flag names it), clearing the figures whose keys start with one of
+// prefixes, which the partial run measures anew.
+func loadBase(flagName string, prefixes ...string) {
 	b, err := os.ReadFile(*baseFile)
 	if err == nil {
 		err = json.Unmarshal(b, &res)
 	}
 	if err != nil || res.Date == "" {
-		fmt.Fprintf(os.Stderr, "harness: -sizes-only needs -base, the results.json of a full run: %v\n", err)
+		fmt.Fprintf(os.Stderr, "harness: %s needs -base, the results.json of a full run: %v\n", flagName, err)
 		os.Exit(2)
 	}
 	for _, f := range res.Figures {
 		figs[f.Key] = f
-		if strings.HasPrefix(f.Key, "size.") {
-			f.Stats = map[string]*stats{}
-			f.Why = map[string]string{}
-			f.Fails = map[string]string{}
+		for _, p := range prefixes {
+			if strings.HasPrefix(f.Key, p) {
+				f.Stats = map[string]*stats{}
+				f.Why = map[string]string{}
+				f.Fails = map[string]string{}
+			}
 		}
 	}
 	// Older full runs wrote results.json before the report noted the
@@ -965,8 +976,32 @@ func sizesOnlyRun(haveLinux bool, whyLinux string) {
 			}
 		}
 	}
+}
+
+// sizesOnlyRun is -sizes-only: the full run's results (-base) with the
+// size figures measured anew, written as results.json and the report
+// (which says which figures come from which run).
+func sizesOnlyRun(haveLinux bool, whyLinux string) {
+	loadBase("-sizes-only", "size.")
 	res.SizesDate = time.Now().UTC().Format("2006-01-02 15:04 UTC")
 	measureSizes(haveLinux, whyLinux)
+	finish()
+}
+
+// netOnlyRun is -net-only: the full run's results (-base) with the
+// networked figures (HTTP at -smp 1 and 2, bulk TCP) measured anew, as
+// the full run measures them, written as results.json and the report
+// (which says which figures come from which run, and the load of each).
+func netOnlyRun(haveLinux bool, whyLinux string) {
+	loadBase("-net-only", "http.", "tcp.")
+	whyNet := *noNet
+	if !*netOK && whyNet == "" {
+		whyNet = "no tap network"
+	}
+	res.NetDate = time.Now().UTC().Format("2006-01-02 15:04 UTC")
+	start := readTrim("/proc/loadavg")
+	netFigures(*runs, haveLinux, whyLinux, whyNet)
+	res.NetLoad = fmt.Sprintf("%s at the start, %s at the end", start, readTrim("/proc/loadavg"))
 	finish()
 }
 
