@@ -423,9 +423,9 @@ renotify_stalled(struct vnet *v, struct virtq *q, uint64_t now)
 		if (!v->stall_said) {
 			v->stall_said = true;
 			kprintf("vmgo: %s: the device has not taken %u "
-			    "transmit frames in %llu ms (a lost notification "
-			    "or a busy host, docs/networking.md); notifying "
-			    "it again\n",
+			    "transmit frames in %llu ms; notifying it again "
+			    "(a lost notification, a busy host, or a network "
+			    "that takes nothing: docs/networking.md)\n",
 			    v->nic.name,
 			    (unsigned int)(uint16_t)(q->avail_idx -
 			    q->last_used), VNET_STALL_NS / 1000000);
