@@ -134,7 +134,6 @@ nic_input(struct nic *nic, const void *frame, size_t len, int csum_ok)
 {
 	struct net_iface *ifc = nic->stack;
 	struct pbuf *p;
-
 	size_t room = MAX(len + NET_RX_SLACK, NET_RX_MIN);
 
 	/* pbuf lengths are 16-bit: longer frames (a driver bug) go. */

@@ -29,12 +29,16 @@ int	sock_lwip_errno(err_t err);
  * (IP_TOS, IP_TTL, IPV6_V6ONLY before bind, IPV6_TCLASS,
  * IPV6_UNICAST_HOPS; -1 means def_ttl / TOS 0) to v in *so; the caller
  * applies it to its pcb.  0, -EINVAL (out of range, V6ONLY after bind)
- * or -ENOPROTOOPT (multicast and the rest: not yet).  Core lock held.
+ * or -ENOPROTOOPT (the rest; UDP's multicast options are sock_mcast.c's,
+ * asked first).  Core lock held.
  */
 int	sock_ip_setopt(struct socket *so, int level, int name, int v,
 	    uint8_t def_ttl);
 /* The same options' values (TTL def_ttl when unset) into *v: 0 or
  * -ENOPROTOOPT.  Core lock held. */
+int	sock_ip_getopt(const struct socket *so, int level, int name,
+	    uint8_t def_ttl, int *v);
+
 /*
  * sock_mcast.c: multicast on a UDP socket.  sock_mcast_init gives a new
  * pcb BSD's defaults (TTL 1, loopback on).  setopt/getopt handle the
@@ -49,8 +53,5 @@ int	sock_mcast_setopt(struct socket *so, int level, int name,
 int	sock_mcast_getopt(struct socket *so, int level, int name, void *val,
 	    unsigned int *len);
 void	sock_mcast_leave_all(struct socket *so);
-
-int	sock_ip_getopt(const struct socket *so, int level, int name,
-	    uint8_t def_ttl, int *v);
 
 #endif

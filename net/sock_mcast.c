@@ -38,16 +38,6 @@ struct vmgo_ipv6_mreq {
 	uint32_t	interface;
 };
 
-static void	set_loop(struct udp_pcb *pcb, bool on);
-
-/* BSD's defaults on a new UDP pcb. */
-void
-sock_mcast_init(struct udp_pcb *pcb)
-{
-	udp_set_multicast_ttl(pcb, 1);
-	set_loop(pcb, true);
-}
-
 /* IP_MULTICAST_LOOP, IPV6_MULTICAST_LOOP: do our own members get what
  * this socket sends to their group? */
 static void
@@ -59,18 +49,43 @@ set_loop(struct udp_pcb *pcb, bool on)
 		udp_clear_flags(pcb, UDP_FLAGS_MULTICAST_LOOP);
 }
 
-/* The interface with IPv4 address a (network order bytes), or NULL. */
-static struct netif *
-netif_by_ip4(const uint8_t a[4])
+/* BSD's defaults on a new UDP pcb. */
+void
+sock_mcast_init(struct udp_pcb *pcb)
+{
+	udp_set_multicast_ttl(pcb, 1);
+	set_loop(pcb, true);
+}
+
+/*
+ * The index of the interface with IPv4 address a (network order bytes)
+ * into *idx, NETIF_NO_INDEX for INADDR_ANY (the default interface):
+ * 0, or -EADDRNOTAVAIL when no interface has it.
+ */
+static int
+ifindex_by_ip4(const uint8_t a[4], uint8_t *idx)
 {
 	struct netif *ni;
 	ip4_addr_t ip;
 
 	memcpy(&ip.addr, a, 4);
+	*idx = NETIF_NO_INDEX;
+	if (ip4_addr_isany_val(ip))
+		return 0;
 	NETIF_FOREACH(ni)
-		if (ip4_addr_cmp(netif_ip4_addr(ni), &ip))
-			return ni;
-	return NULL;
+		if (ip4_addr_cmp(netif_ip4_addr(ni), &ip)) {
+			*idx = netif_get_index(ni);
+			return 0;
+		}
+	return -EADDRNOTAVAIL;
+}
+
+/* An IPv6 option's interface index: 0 (any) or an existing interface's. */
+static bool
+ifindex_ok(unsigned int idx)
+{
+	return idx == 0 || (idx <= 255 && netif_get_by_index((u8_t)idx) !=
+	    NULL);
 }
 
 /* A byte or int option value (OpenBSD takes a u_char; Linux both). */
@@ -123,6 +138,17 @@ group_op(const ip_addr_t *g, uint8_t ifindex, bool join)
 	    mld6_leavegroup(IP6_ADDR_ANY6, ip_2_ip6(g));
 }
 
+/* Leave the group *pp names and forget it. */
+static void
+drop_group(struct sock_mcast **pp)
+{
+	struct sock_mcast *m = *pp;
+
+	*pp = m->next;
+	(void)group_op(&m->group, m->ifindex, false);
+	kfree(m);
+}
+
 /* IP_ADD/DROP_MEMBERSHIP, IPV6_JOIN/LEAVE_GROUP on so. */
 static int
 membership(struct socket *so, const ip_addr_t *g, uint8_t ifindex,
@@ -136,10 +162,7 @@ membership(struct socket *so, const ip_addr_t *g, uint8_t ifindex,
 	if (!join) {
 		if (pp == NULL)
 			return -EADDRNOTAVAIL;
-		m = *pp;
-		*pp = m->next;
-		(void)group_op(&m->group, m->ifindex, false);
-		kfree(m);
+		drop_group(pp);
 		return 0;
 	}
 	if (pp != NULL)
@@ -168,7 +191,7 @@ sock_mcast_setopt(struct socket *so, int level, int name, const void *val,
 	struct udp_pcb *pcb = so->pcb.udp;
 	struct vmgo_ip_mreq mr;
 	struct vmgo_ipv6_mreq mr6;
-	struct netif *ni;
+	uint8_t idx;
 	ip_addr_t g;
 	int v, r;
 
@@ -178,14 +201,9 @@ sock_mcast_setopt(struct socket *so, int level, int name, const void *val,
 			if (val == NULL || len < 4)
 				return -EINVAL;
 			memcpy(mr.interface, val, 4);
-			if (memcmp(mr.interface, "\0\0\0\0", 4) == 0) {
-				udp_set_multicast_netif_index(pcb,
-				    NETIF_NO_INDEX);
-				return 0;
-			}
-			if ((ni = netif_by_ip4(mr.interface)) == NULL)
-				return -EADDRNOTAVAIL;
-			udp_set_multicast_netif_index(pcb, netif_get_index(ni));
+			if ((r = ifindex_by_ip4(mr.interface, &idx)) < 0)
+				return r;
+			udp_set_multicast_netif_index(pcb, idx);
 			return 0;
 		case IP_MULTICAST_TTL:
 		case IP_MULTICAST_LOOP:
@@ -205,11 +223,9 @@ sock_mcast_setopt(struct socket *so, int level, int name, const void *val,
 			memcpy(&mr, val, sizeof(mr));
 			ip_addr_set_zero_ip4(&g);
 			memcpy(&ip_2_ip4(&g)->addr, mr.multiaddr, 4);
-			ni = NULL;
-			if (memcmp(mr.interface, "\0\0\0\0", 4) != 0 &&
-			    (ni = netif_by_ip4(mr.interface)) == NULL)
-				return -EADDRNOTAVAIL;
-			return membership(so, &g, ni ? netif_get_index(ni) : 0,
+			if ((r = ifindex_by_ip4(mr.interface, &idx)) < 0)
+				return r;
+			return membership(so, &g, idx,
 			    name == IP_ADD_MEMBERSHIP);
 		}
 		return 1;
@@ -220,8 +236,7 @@ sock_mcast_setopt(struct socket *so, int level, int name, const void *val,
 	case IPV6_MULTICAST_IF:
 		if ((r = sock_opt_int(val, len, &v)) < 0)
 			return r;
-		if (v < 0 || v > 255 || (v != 0 && netif_get_by_index((u8_t)v)
-		    == NULL))
+		if (v < 0 || !ifindex_ok((unsigned int)v))
 			return -ENXIO;
 		udp_set_multicast_netif_index(pcb, (u8_t)v);
 		return 0;
@@ -244,8 +259,7 @@ sock_mcast_setopt(struct socket *so, int level, int name, const void *val,
 		if (val == NULL || len < sizeof(mr6))
 			return -EINVAL;
 		memcpy(&mr6, val, sizeof(mr6));
-		if (mr6.interface > 255 || (mr6.interface != 0 &&
-		    netif_get_by_index((u8_t)mr6.interface) == NULL))
+		if (!ifindex_ok(mr6.interface))
 			return -ENXIO;
 		ip_addr_set_zero_ip6(&g);
 		memcpy(ip_2_ip6(&g)->addr, mr6.multiaddr, 16);
@@ -309,11 +323,6 @@ sock_mcast_getopt(struct socket *so, int level, int name, void *val,
 void
 sock_mcast_leave_all(struct socket *so)
 {
-	struct sock_mcast *m;
-
-	while ((m = so->mcast) != NULL) {
-		so->mcast = m->next;
-		(void)group_op(&m->group, m->ifindex, false);
-		kfree(m);
-	}
+	while (so->mcast != NULL)
+		drop_group(&so->mcast);
 }
