@@ -80,6 +80,18 @@ virtq_legacy_bytes(uint16_t size)
 	    size;
 }
 
+/* What both inits do before placing the rings: vq zeroed, size checked,
+ * the cookie array allocated.  0, -EINVAL, -ENOMEM. */
+static int
+virtq_prepare(struct virtq *vq, uint16_t size)
+{
+	memset(vq, 0, sizeof(*vq));
+	if (size == 0 || (size & (size - 1)) != 0 || size > VIRTQ_MAX_SIZE)
+		return -EINVAL;
+	vq->cookie = kzalloc(size * sizeof(void *));
+	return vq->cookie == NULL ? -ENOMEM : 0;
+}
+
 /*
  * See virtio.h.  The block comes from kmalloc_aligned (identity-mapped
  * RAM, physically contiguous: a large kmalloc block is a run of frames).
@@ -89,19 +101,16 @@ int
 virtq_init_legacy(struct virtq *vq, uint16_t index, uint16_t size,
     bool event_idx)
 {
-	size_t n;
+	size_t n = ALIGN_UP(virtq_legacy_bytes(size), (size_t)PAGE_SIZE);
 	uint8_t *a;
+	int r;
 
-	memset(vq, 0, sizeof(*vq));
-	if (size == 0 || (size & (size - 1)) != 0 || size > VIRTQ_MAX_SIZE)
-		return -EINVAL;
-	n = ALIGN_UP(virtq_legacy_bytes(size), (size_t)PAGE_SIZE);
+	r = virtq_prepare(vq, size);
+	if (r != 0)
+		return r;
 	a = kmalloc_aligned(n, PAGE_SIZE);
-	vq->cookie = kzalloc(size * sizeof(void *));
-	if (a == NULL || vq->cookie == NULL) {
-		kfree(a);
-		kfree(vq->cookie);
-		vq->cookie = NULL;
+	if (a == NULL) {
+		virtq_fini(vq);
 		return -ENOMEM;
 	}
 	memset(a, 0, n);
@@ -122,28 +131,21 @@ virtq_init_legacy(struct virtq *vq, uint16_t index, uint16_t size,
 int
 virtq_init(struct virtq *vq, uint16_t index, uint16_t size, bool event_idx)
 {
-	uintptr_t p0, p1;
+	int r;
 
-	memset(vq, 0, sizeof(*vq));
-	if (size == 0 || (size & (size - 1)) != 0 || size > VIRTQ_MAX_SIZE)
-		return -EINVAL;
-	p0 = page_alloc();
-	p1 = page_alloc();
-	vq->cookie = kzalloc(size * sizeof(void *));
-	if (p0 == 0 || p1 == 0 || vq->cookie == NULL) {
-		if (p0 != 0)
-			page_free(p0);
-		if (p1 != 0)
-			page_free(p1);
-		kfree(vq->cookie);
-		vq->cookie = NULL;
+	r = virtq_prepare(vq, size);
+	if (r != 0)
+		return r;
+	vq->pages[0] = (void *)page_alloc();
+	vq->pages[1] = (void *)page_alloc();
+	if (vq->pages[0] == NULL || vq->pages[1] == NULL) {
+		virtq_fini(vq);
 		return -ENOMEM;
 	}
-	vq->pages[0] = (void *)p0;
-	vq->pages[1] = (void *)p1;
-	vq->desc = (struct virtq_desc *)p0;
-	vq->avail = (struct virtq_avail *)p1;
-	vq->used = (struct virtq_used *)(p1 + VIRTQ_USED_OFF);
+	vq->desc = (struct virtq_desc *)vq->pages[0];
+	vq->avail = (struct virtq_avail *)vq->pages[1];
+	vq->used = (struct virtq_used *)((uint8_t *)vq->pages[1] +
+	    VIRTQ_USED_OFF);
 	virtq_start(vq, index, size, event_idx);
 	return 0;
 }

@@ -107,7 +107,6 @@ struct vnet {
 	uint16_t		hlen;		/* header bytes: 12, legacy 10 */
 	bool			link_up;
 	bool			intr_set;	/* a handler names us */
-	bool			stall_said;	/* "notified again" printed */
 	int			config_changed;	/* set by the interrupt */
 };
 
@@ -419,9 +418,7 @@ renotify_stalled(struct vnet *v, struct virtq *q, uint64_t now)
 	if (!virtq_stalled(q, now, VNET_STALL_NS))
 		return;
 	if (q == &v->txq) {
-		v->nic.tx_renotify++;
-		if (!v->stall_said) {
-			v->stall_said = true;
+		if (v->nic.tx_renotify++ == 0) {	/* said once */
 			kprintf("vmgo: %s: the device has not taken %u "
 			    "transmit frames in %llu ms; notifying it again "
 			    "(a lost notification, a busy host, or a network "
