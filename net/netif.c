@@ -17,6 +17,9 @@
 #include "lwip/ethip6.h"
 #include "lwip/netif.h"
 #include "lwip/pbuf.h"
+#include "lwip/priv/tcp_priv.h"
+#include "lwip/prot/ip.h"
+#include "lwip/prot/ip6.h"
 #include "lwip/timeouts.h"
 #include "netif/ethernet.h"
 
@@ -34,6 +37,22 @@ int net_niface;
 
 static char dhcp_hostname[NET_CFG_HOST_MAX];
 
+/* Is an outgoing frame TCP?  lwIP builds every header of a frame in
+ * its first pbuf. */
+static bool
+frame_is_tcp(const struct pbuf *p)
+{
+	const uint8_t *f = p->payload;
+
+	if (p->len < NIC_ETH_HLEN + IP6_HLEN)
+		return false;
+	if (f[12] == 0x08 && f[13] == 0x00)		/* IPv4, RFC 791 */
+		return f[NIC_ETH_HLEN + 9] == IP_PROTO_TCP;
+	if (f[12] == 0x86 && f[13] == 0xdd)		/* IPv6, RFC 8200 */
+		return f[NIC_ETH_HLEN + 6] == IP6_NEXTH_TCP;
+	return false;
+}
+
 /* A frame from lwIP to the driver.  Core lock held. */
 static err_t
 nicif_linkoutput(struct netif *netif, struct pbuf *p)
@@ -43,7 +62,7 @@ nicif_linkoutput(struct netif *netif, struct pbuf *p)
 	static const struct nic_tx_meta none;
 	struct nic_seg seg[TX_SEG_MAX];
 	struct pbuf *q, *flat = NULL;
-	int n = 0;
+	int n = 0, r;
 
 	for (q = p; q != NULL; q = q->next) {
 		if (q->len == 0)
@@ -66,14 +85,33 @@ nicif_linkoutput(struct netif *netif, struct pbuf *p)
 		n = 1;
 	}
 	/*
-	 * The driver counts what it sends and drops.  A full ring drops the
-	 * frame and TCP retransmits; lwIP's ethernetif.c warns that ERR_MEM
-	 * from linkoutput confuses the layers above, so it is "sent".
+	 * The driver counts what it sends and refuses.  A full ring refuses
+	 * the frame.  TCP gets ERR_MEM: tcp_output then keeps the segment
+	 * unsent and marks the pcb TF_NAGLEMEMERR (an ACK: TF_ACK_NOW), and
+	 * nic_tx_room sends it once the driver has room, instead of a
+	 * retransmission timeout later.  Anything else is dropped as a full
+	 * interface queue drops it (UDP's sender is not told, as on Linux).
 	 */
-	(void)nic->ops->tx(nic, seg, n, &none);
+	r = nic->ops->tx(nic, seg, n, &none);
 	if (flat != NULL)
 		pbuf_free(flat);
-	return ERR_OK;
+	return r == -ENOBUFS && frame_is_tcp(p) ? ERR_MEM : ERR_OK;
+}
+
+/* nic.h: the driver has room again.  Send what TCP kept back (see
+ * nicif_linkoutput), until the ring fills up again. */
+void
+nic_tx_room(struct nic *nic)
+{
+	struct tcp_pcb *pcb;
+
+	(void)nic;
+	for (pcb = tcp_active_pcbs; pcb != NULL; pcb = pcb->next) {
+		if ((pcb->flags & (TF_NAGLEMEMERR | TF_ACK_NOW)) == 0)
+			continue;
+		if (tcp_output(pcb) == ERR_MEM)
+			break;
+	}
 }
 
 /* netif_add's init callback: describe the device to lwIP. */

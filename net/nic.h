@@ -20,9 +20,13 @@
  *   transmit the stack calls ops->tx with one frame as a list of
  *            segments; the driver copies them into its own DMA buffers
  *            (stack memory may be anywhere) and notifies the device.
- *            When the ring is full tx returns -ENOBUFS and the stack drops
- *            the frame (TCP retransmits) — and the driver reclaims
- *            completed buffers on every tx and rx_poll call.
+ *            The driver reclaims completed buffers on every tx and
+ *            rx_poll call.  When the ring is full tx returns -ENOBUFS:
+ *            the stack keeps a TCP segment back and drops anything else,
+ *            as a full interface queue would; the driver then watches
+ *            for completed buffers and, once it has room, calls
+ *            nic_tx_room() from rx_poll, and the stack sends what it
+ *            kept.
  *
  * Locking: every ops call is made by the stack with the net core lock
  * held (net/net.h), thread context, interrupts on.  Driver interrupt
@@ -75,7 +79,8 @@ struct nic_ops {
 	/*
 	 * Queue one frame (Ethernet header included, no FCS), the
 	 * concatenation of seg[0..nseg).  The data is copied before tx
-	 * returns.  0, -ENOBUFS (ring full: dropped), -EMSGSIZE.
+	 * returns.  0, -ENOBUFS (ring full: not queued, and nic_tx_room()
+	 * follows when there is room), -EMSGSIZE.
 	 */
 	int	(*tx)(struct nic *nic, const struct nic_seg *seg, int nseg,
 		    const struct nic_tx_meta *meta);
@@ -95,7 +100,8 @@ struct nic {
 	const struct nic_ops	*ops;
 	void			*drv;		/* the driver's state */
 	void			*stack;		/* the stack's state (net/) */
-	uint64_t		rx_frames, rx_drops, tx_frames, tx_drops;
+	uint64_t		rx_frames, rx_drops, tx_frames;
+	uint64_t		tx_drops;	/* refused (ring full) or lost */
 	uint64_t		tx_renotify;	/* lost notifications redone */
 };
 
@@ -122,6 +128,11 @@ void	nic_input(struct nic *nic, const void *frame, size_t len,
  * included; cheap when the thread is already awake.
  */
 void	nic_kick(struct nic *nic);
+/*
+ * The driver has room again after tx returned -ENOBUFS: the stack sends
+ * what it kept back, calling tx again.  Only from ops->rx_poll.
+ */
+void	nic_tx_room(struct nic *nic);
 
 /*
  * Stack side, provided by the drivers (runtime/virtio/)

@@ -115,20 +115,24 @@
  * round trip to a tap peer is a few milliseconds; with 128 KiB,
  * host-to-guest bulk TCP stopped at 39 MB/s where the Linux guest, whose
  * windows grow to megabytes, did 62 (tests/bench --net; 63 MB/s with
- * 512 KiB).  Send buffers stay at 128 KiB: with 512 KiB, guest-to-host
- * fell from 55 to 29 MB/s in the same runs, since lwIP then bursts more
- * segments than the NIC's 256-slot transmit ring holds, and linkoutput
- * drops what does not fit (netif.c), so TCP retransmits.  What a
- * connection buffers is bounded by its window and send buffer: idle
- * connections cost little; memory comes from the heap as used
- * (MEMP_MEM_MALLOC), and a full heap drops segments, it does not crash.
+ * 512 KiB).  Send buffers are 512 KiB too, for the same reason the other
+ * way.  That is more segments than the NIC's 256-slot transmit ring
+ * holds: linkoutput answers ERR_MEM for a TCP frame that does not fit,
+ * lwIP keeps it unsent, and the driver's nic_tx_room sends it later
+ * (netif.c).  Before that backpressure a full ring dropped the frame,
+ * and 512 KiB send buffers made guest-to-host fall from 55 to 29 MB/s
+ * (retransmissions); with it, guest-to-host went from about 60 MB/s
+ * (128 KiB) to about 120 (docs/networking.md).  What a connection
+ * buffers is bounded by its window and send buffer: idle connections
+ * cost little; memory comes from the heap as used (MEMP_MEM_MALLOC), and
+ * a full heap drops segments, it does not crash.
  */
 #define LWIP_TCP			1
 #define TCP_MSS				1460
 #define LWIP_WND_SCALE			1
 #define TCP_RCV_SCALE			4
 #define TCP_WND				(512 * 1024)
-#define TCP_SND_BUF			(128 * 1024)
+#define TCP_SND_BUF			(512 * 1024)
 #define TCP_SND_QUEUELEN		(4 * TCP_SND_BUF / TCP_MSS)
 /* lwIP keeps it in a u16_t, 4 MSS below overflow (its init.c checks). */
 #define TCP_SNDLOWAT			LWIP_MIN(TCP_SND_BUF / 4, 0xffff - 4 * TCP_MSS - 1)

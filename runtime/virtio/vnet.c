@@ -16,7 +16,10 @@
  * so no allocation per frame.  Transmit: VNET_BUF-byte slots tied to the
  * descriptors; a frame is copied into as many as it needs (the header in
  * the first) and they come back when the device has used them, reaped on
- * every tx and rx_poll call.  Transmit interrupts stay off.
+ * every tx and rx_poll call.  Transmit interrupts stay off until tx has
+ * to refuse a frame for want of slots; then the next transmitted frame
+ * interrupts, and rx_poll calls nic_tx_room once a quarter of the slots
+ * are free again (the stack's backpressure, net/nic.h).
  *
  * Lost notifications.  The §2.7.10 handshake (we publish avail->idx,
  * then read avail_event; the device publishes avail_event, then reads
@@ -106,6 +109,8 @@ struct vnet {
 	bool			mrg;
 	uint16_t		hlen;		/* header bytes: 12, legacy 10 */
 	bool			link_up;
+	bool			tx_full;	/* refused a frame: tell the stack
+						   when there is room again */
 	bool			intr_set;	/* a handler names us */
 	int			config_changed;	/* set by the interrupt */
 };
@@ -218,7 +223,37 @@ tx_reclaim(struct vnet *v)
 
 	while ((c = virtq_get(&v->txq, NULL)) != NULL)
 		tx_slots_free(v, (uint16_t)((uintptr_t)c - 1));
+}
+
+/*
+ * Out of slots: have the device interrupt when it uses the next frame.
+ * If it already has, nobody would wake the network thread: kick it.
+ */
+static void
+tx_wait_room(struct vnet *v)
+{
+	v->tx_full = true;
+	if (!virtq_enable_intr(&v->txq))
+		nic_kick(&v->nic);
+}
+
+/*
+ * From rx_poll, after tx_reclaim: once a quarter of the slots are free
+ * after a refusal, tell the stack (which may call tx again from here);
+ * with fewer, wait for the next frame the device uses.
+ */
+static void
+tx_room_check(struct vnet *v)
+{
+	if (!v->tx_full)
+		return;
+	if (v->ntx_free < v->ntx / 4) {
+		tx_wait_room(v);
+		return;
+	}
+	v->tx_full = false;
 	virtq_disable_intr(&v->txq);
+	nic_tx_room(&v->nic);
 }
 
 /* The largest frame tx accepts, Ethernet header included. */
@@ -284,6 +319,7 @@ vnet_tx(struct nic *nic, const struct nic_seg *seg, int nseg,
 	n = (int)((len + v->hlen + VNET_BUF - 1) / VNET_BUF);
 	if (n > v->ntx_free) {
 		nic->tx_drops++;
+		tx_wait_room(v);
 		return -ENOBUFS;
 	}
 	/* Take n slots and copy the header and the segments into them. */
@@ -443,6 +479,7 @@ vnet_rx_poll(struct nic *nic, int budget)
 	uint64_t now = time_monotonic();
 
 	tx_reclaim(v);
+	tx_room_check(v);
 	renotify_stalled(v, &v->txq, now);
 	if (__atomic_exchange_n(&v->config_changed, 0, __ATOMIC_ACQUIRE)) {
 		up = link_state(v);

@@ -119,6 +119,14 @@ nic_kick(struct nic *nic)
 	nkicks++;
 }
 
+static int ntx_room;
+
+void
+nic_tx_room(struct nic *nic)
+{
+	ntx_room++;
+}
+
 /* The fake device behind the transport ops. */
 struct fake_dev {
 	struct virtio_dev	dev;
@@ -606,20 +614,40 @@ TEST(tx_copies_fills_and_reclaims)
 		seg[2].len = 1000;
 		EXPECT_EQ(nic->ops->tx(nic, seg, 3, &m), -EINVAL);
 	}
-	/* Fill the ring while the device sits on everything. */
+	/* Fill the ring while the device sits on everything: refused, and
+	 * transmit interrupts come on. */
 	for (i = 0; i < 256; i++)
 		EXPECT_EQ(nic->ops->tx(nic, seg, 3, NULL), 0);
+	(void)fake_vq_interrupt(&f->fq[VNET_TXQ]);
+	ntx_room = 0;
 	EXPECT_EQ(nic->ops->tx(nic, seg, 3, NULL), -ENOBUFS);
 	EXPECT_EQ(nic->tx_drops, 1);
-	for (i = 0; i < 256; i++) {
+	for (i = 0; i < 256; i++)
 		EXPECT_EQ(dev_transmit(f, &h, out, &heads[i], &nd), 1514);
+	fake_vq_push(&f->fq[VNET_TXQ], heads[0], 0);
+	EXPECT(fake_vq_interrupt(&f->fq[VNET_TXQ]));
+	/* One slot back is not room yet: still waiting, interrupts on. */
+	EXPECT_EQ(nic->ops->rx_poll(nic, 64), 0);
+	EXPECT_EQ(ntx_room, 0);
+	fake_vq_push(&f->fq[VNET_TXQ], heads[1], 0);
+	EXPECT(fake_vq_interrupt(&f->fq[VNET_TXQ]));
+	/* A quarter of the ring back: the stack hears, interrupts go off. */
+	for (i = 2; i < 64; i++)
 		fake_vq_push(&f->fq[VNET_TXQ], heads[i], 0);
-	}
+	EXPECT_EQ(nic->ops->rx_poll(nic, 64), 0);
+	EXPECT_EQ(ntx_room, 1);
+	EXPECT_EQ(nic->ops->rx_poll(nic, 64), 0);
+	EXPECT_EQ(ntx_room, 1);
+	(void)fake_vq_interrupt(&f->fq[VNET_TXQ]);
+	for (i = 64; i < 256; i++)
+		fake_vq_push(&f->fq[VNET_TXQ], heads[i], 0);
+	EXPECT(!fake_vq_interrupt(&f->fq[VNET_TXQ]));
 	/* Reclaimed on the next call. */
 	EXPECT_EQ(nic->ops->tx(nic, seg, 3, NULL), 0);
 	EXPECT_EQ(nic->ops->rx_poll(nic, 64), 0);
 	EXPECT_EQ(((struct vnet *)nic->drv)->ntx_free, 255);
 	EXPECT_EQ(nic->tx_frames, 259);	/* with the 14-byte one */
+	EXPECT_EQ(ntx_room, 1);
 	/* EVENT_IDX: no notification while the device has not caught up. */
 	i = f->notifies[VNET_TXQ];
 	EXPECT_EQ(nic->ops->tx(nic, seg, 3, NULL), 0);
