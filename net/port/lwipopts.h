@@ -133,6 +133,18 @@
 #define TCP_RCV_SCALE			4
 #define TCP_WND				(512 * 1024)
 #define TCP_SND_BUF			(512 * 1024)
+/*
+ * An explicit window update once the application has read a quarter of
+ * the connection's window, not lwIP's default of 4 MSS: the ACKs that
+ * data gets carry the window anyway, and each update is a frame and a
+ * notification of the NIC (docs/networking.md, "Bulk throughput").  The
+ * connection's window, not TCP_WND: without window scaling (QEMU's slirp
+ * has none) it is at most 64 KiB, a quarter of TCP_WND is never reached,
+ * and a peer that had filled the window waited for an update forever
+ * (tests/net echo_guest_to_host hung).  lwIP uses this in one place,
+ * tcp_recved, where pcb is the connection.
+ */
+#define TCP_WND_UPDATE_THRESHOLD	(TCP_WND_MAX(pcb) / 4)
 #define TCP_SND_QUEUELEN		(4 * TCP_SND_BUF / TCP_MSS)
 /* lwIP keeps it in a u16_t, 4 MSS below overflow (its init.c checks). */
 #define TCP_SNDLOWAT			LWIP_MIN(TCP_SND_BUF / 4, 0xffff - 4 * TCP_MSS - 1)
