@@ -124,11 +124,11 @@ $(LIBDIR)/include: $(wildcard include/libc/*.h include/libc/*/*.h include/vmgo/*
 # The file table packer (a host program; vmgo-link runs it) and the default
 # files it packs into every image (docs/files.md).
 $(LIBDIR)/vmgo-files: tools/mkfs/vmgo-files.c fs/rofs_table.c fs/rofs_table.h \
-    include/vmgo/rofs.h
+    include/vmgo/rofs.h fs/inflate.c fs/inflate.h
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  HOSTCC  $@")
 	$(Q)$(HOSTCC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -Iinclude -Ifs \
-	    -o $@ tools/mkfs/vmgo-files.c fs/rofs_table.c
+	    -o $@ tools/mkfs/vmgo-files.c fs/rofs_table.c fs/inflate.c -lz
 $(O)/tools/tzif-strip: tools/mkfs/tzif-strip.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  HOSTCC  $@")

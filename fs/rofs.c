@@ -4,13 +4,16 @@
  * system.  The table is read in place from the loaded image: page_init
  * learns its extent from rofs_image_end(), rofs_init() checks it whole
  * (fs/rofs_table.c) and mounts it at "/", or prints one line and leaves
- * the empty root in place.  Files read with one memcpy from the table;
- * names are found by binary search in each directory.
+ * the empty root in place.  Files read with one memcpy from the table,
+ * or for compressed ones (ROFS_F_DEFLATE) from the copy inflated when
+ * the file was first opened; names are found by binary search in each
+ * directory.
  */
 #include "kernel.h"
 #include "libc/dirent.h"
 #include "libc/fcntl.h"
 #include "libc/sys/stat.h"
+#include "inflate.h"
 #include "rofs_table.h"
 
 extern const char __vmgo_files_start[];	/* boot/vmgo.ld */
@@ -112,11 +115,84 @@ rofs_path(uint32_t i, char *buf)
 	}
 }
 
-/* Contents and size of regular file or symlink i (boot-time files from
- * fs/etc.c). */
+/*
+ * Compressed files inflated so far, kept until the VM ends: a file is
+ * inflated when first opened, and every later open and read uses that
+ * copy (its memory, the file's size, is not given back: opening the file
+ * again costs nothing, and all of them together never take more than
+ * their sizes, which an uncompressed table would have taken too).
+ *
+ * Lock-free, as nodes are only ever added: at the head of a bucket, by a
+ * compare-and-swap that publishes the whole node (release; heads are
+ * loaded with acquire; a node never changes once published).  Two
+ * threads opening one file at once may both inflate it; the first to
+ * publish wins, the other frees its copy, so a file's bytes never change
+ * under a reader.  No lock is held while inflating.
+ */
+struct rofs_zfile {
+	struct rofs_zfile	*next;		/* older node of the bucket */
+	uint32_t		idx;		/* entry index */
+	uint8_t			data[];		/* its size bytes */
+};
+#define ROFS_ZBUCKETS	64
+static struct rofs_zfile *rofs_zfiles[ROFS_ZBUCKETS];
+
+/* The inflated copy of entry i from bucket list z, or NULL. */
+static const struct rofs_zfile *
+rofs_zfind(const struct rofs_zfile *z, uint32_t i)
+{
+	for (; z != NULL; z = z->next)
+		if (z->idx == i)
+			return z;
+	return NULL;
+}
+
+/*
+ * Make sure compressed file i has its inflated copy: 0, -ENOMEM, or -EIO
+ * when the stream is corrupt (one console line names the file, at each
+ * failed open).  Thread context (it may take milliseconds).
+ */
+static int
+rofs_inflate(uint32_t i)
+{
+	const struct rofs_entry *e = &rofs.ent[i];
+	struct rofs_zfile **head = &rofs_zfiles[i % ROFS_ZBUCKETS], *z, *old;
+	char path[VFS_PATH_MAX];
+
+	old = __atomic_load_n(head, __ATOMIC_ACQUIRE);
+	if (rofs_zfind(old, i) != NULL)
+		return 0;
+	z = kmalloc(sizeof(*z) + e->size);
+	if (z == NULL)
+		return -ENOMEM;
+	z->idx = i;
+	if (inflate_raw(z->data, e->size, rofs_bytes(&rofs, i), e->zsize) < 0) {
+		kfree(z);
+		rofs_path(i, path);
+		kprintf("vmgo: file table: %s: compressed contents are corrupt\n",
+		    path);
+		return -EIO;
+	}
+	do {
+		if (rofs_zfind(old, i) != NULL) {	/* another open won */
+			kfree(z);
+			return 0;
+		}
+		z->next = old;
+	} while (!__atomic_compare_exchange_n(head, &old, z, false,
+	    __ATOMIC_RELEASE, __ATOMIC_ACQUIRE));
+	return 0;
+}
+
+/*
+ * Contents and size of regular file or symlink i: boot-time files from
+ * fs/etc.c, compressed ones from their inflated copy (NULL before the
+ * file was opened; the size is right all the same).
+ */
 static const void *
 rofs_contents(uint32_t i, uint64_t *size)
 {
+	const struct rofs_zfile *z;
 	char path[VFS_PATH_MAX];
 	const char *p;
 	size_t len;
@@ -128,6 +204,11 @@ rofs_contents(uint32_t i, uint64_t *size)
 		return p != NULL ? p : "";
 	}
 	*size = rofs.ent[i].size;
+	if (rofs.ent[i].flags & ROFS_F_DEFLATE) {
+		z = rofs_zfind(__atomic_load_n(&rofs_zfiles[i % ROFS_ZBUCKETS],
+		    __ATOMIC_ACQUIRE), i);
+		return z != NULL ? z->data : NULL;
+	}
 	return rofs_bytes(&rofs, i);
 }
 
@@ -276,6 +357,8 @@ rofs_open(const char *rel, int flags, int mode, struct file **fpp)
 		return -ELOOP;
 	if ((flags & O_ACCMODE) != O_RDONLY || (flags & O_TRUNC))
 		return rofs_type(i) == ROFS_S_IFDIR ? -EISDIR : -EROFS;
+	if ((rofs.ent[i].flags & ROFS_F_DEFLATE) && (r = rofs_inflate(i)) < 0)
+		return r;
 	fp = file_alloc(rofs_type(i) == ROFS_S_IFDIR ? &rofs_dir_ops :
 	    &rofs_file_ops, (void *)(uintptr_t)i, flags);
 	if (fp == NULL)

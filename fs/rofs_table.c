@@ -61,6 +61,13 @@ is_dir(const struct rofs_entry *e)
 	return (e->mode & ROFS_S_IFMT) == ROFS_S_IFDIR;
 }
 
+/* Bytes stored at the entry's data: deflated or as they are. */
+static uint64_t
+stored_size(const struct rofs_entry *e)
+{
+	return (e->flags & ROFS_F_DEFLATE) ? e->zsize : e->size;
+}
+
 /* Check header fields; fill the section pointers of *fs. */
 static const char *
 check_header(struct rofs *fs, const uint8_t *b, uint64_t len)
@@ -125,10 +132,18 @@ check_entry(const struct rofs *fs, uint32_t i)
 		return "not a file, directory or symlink";
 	if (e->mtime_nsec >= 1000000000U)
 		return "bad mtime nanoseconds";
-	if (e->reserved2 != 0 || (e->flags & ~ROFS_F_ALL) != 0)
+	if ((e->flags & ~ROFS_F_ALL) != 0 ||
+	    (!(e->flags & ROFS_F_DEFLATE) && e->zsize != 0))
 		return "reserved field set";
 	if ((e->flags & ROFS_F_BOOT) && (type != ROFS_S_IFREG || e->size != 0))
 		return "boot-time file with contents";
+	/* Only bounds here: streams are decoded when opened (fs/rofs.c),
+	 * so that boot does not pay for every file. */
+	if ((e->flags & ROFS_F_DEFLATE) && (type != ROFS_S_IFREG ||
+	    (e->flags & ROFS_F_BOOT) || e->zsize < 1 ||
+	    e->zsize > fs->data_size ||
+	    e->size > e->zsize * ROFS_DEFLATE_RATIO))
+		return "bad compressed file";
 	if (!in_bounds(e->name_off, (uint64_t)e->name_len + 1, fs->str_size))
 		return "name out of bounds";
 	name = fs->str + e->name_off;
@@ -147,7 +162,7 @@ check_entry(const struct rofs *fs, uint32_t i)
 	} else {
 		if (e->nchild != 0 || e->first_child != 0)
 			return "non-directory with children";
-		if (!in_bounds(e->data, e->size, fs->data_size))
+		if (!in_bounds(e->data, stored_size(e), fs->data_size))
 			return "data out of bounds";
 	}
 	if (type == ROFS_S_IFLNK) {
@@ -245,11 +260,18 @@ rofs_name(const struct rofs *fs, uint32_t i)
 	return fs->str + fs->ent[i].name_off;
 }
 
-/* The contents of entry i.  Any context. */
+/* The stored bytes of entry i.  Any context. */
 const void *
 rofs_bytes(const struct rofs *fs, uint32_t i)
 {
 	return fs->data + fs->ent[i].data;
+}
+
+/* How many there are.  Any context. */
+uint64_t
+rofs_stored_size(const struct rofs *fs, uint32_t i)
+{
+	return stored_size(&fs->ent[i]);
 }
 
 /* Binary search among dir's children.  See rofs_table.h. */

@@ -36,8 +36,13 @@ int	rofs_check(struct rofs *fs, const void *base, uint64_t len,
 	    char *whybuf, size_t whylen);
 /* The name of entry i (NUL-terminated; "" for the root). */
 const char *rofs_name(const struct rofs *fs, uint32_t i);
-/* The bytes of file or symlink entry i (size in its entry). */
+/*
+ * The bytes stored for file or symlink entry i, rofs_stored_size() of
+ * them: its contents, or for a ROFS_F_DEFLATE file the deflate stream
+ * that inflate_raw (fs/inflate.h) turns into its size bytes.
+ */
 const void *rofs_bytes(const struct rofs *fs, uint32_t i);
+uint64_t rofs_stored_size(const struct rofs *fs, uint32_t i);
 /*
  * The child called name (len bytes, no NUL needed) of directory dir:
  * 0 and *idx, -ENOENT, -ENOTDIR (dir is not a directory).  Binary search.

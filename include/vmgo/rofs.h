@@ -10,7 +10,8 @@
  *	struct rofs_header	at 0
  *	struct rofs_entry	nentries of them at entries_off (8-aligned)
  *	string table		names, each NUL-terminated, at strings_off
- *	data			file contents and symlink targets at
+ *	data			file contents (as they are, or deflated:
+ *				ROFS_F_DEFLATE) and symlink targets at
  *				data_off, each ROFS_DATA_ALIGN-aligned
  *
  * Entries form a tree: entry 0 is the root directory ("/").  Every other
@@ -33,7 +34,7 @@
 #define ROFS_MAGIC		0x53464f52474d5600ULL	/* "\0VMGROFS" LE */
 #define ROFS_MAGIC_LO		0x474d5600	/* its halves, for 32-bit */
 #define ROFS_MAGIC_HI		0x53464f52	/* boot code (boot/long.S) */
-#define ROFS_VERSION		1
+#define ROFS_VERSION		2	/* 2: ROFS_F_DEFLATE, zsize */
 #define ROFS_DATA_ALIGN		16	/* file data and targets start here */
 #define ROFS_MAX_SIZE		(3ULL << 30)	/* whole blob: below 4 GiB */
 #define ROFS_MAX_ENTRIES	(1U << 20)
@@ -72,14 +73,16 @@ struct rofs_entry {
 	uint32_t	mode;		/* ROFS_S_IF{DIR,REG,LNK} | 07777 bits */
 	uint32_t	first_child;	/* directories: first child's index */
 	uint32_t	nchild;		/* directories: number of children */
-	uint64_t	size;		/* files: bytes; symlinks: target
-					   length; directories: 0 */
+	uint64_t	size;		/* files: bytes (once inflated);
+					   symlinks: target length;
+					   directories: 0 */
 	uint64_t	data;		/* files and symlinks: offset of the
-					   bytes from data_off */
+					   stored bytes from data_off */
 	int64_t		mtime_sec;	/* modification time (host file) */
 	uint32_t	mtime_nsec;	/* < 1000000000 */
 	uint32_t	flags;		/* ROFS_F_* */
-	uint64_t	reserved2;	/* 0 */
+	uint64_t	zsize;		/* ROFS_F_DEFLATE: bytes stored at
+					   data (the deflate stream); else 0 */
 };
 
 /*
@@ -89,7 +92,18 @@ struct rofs_entry {
  * of the same name replaces them.
  */
 #define ROFS_F_BOOT		0x1
-#define ROFS_F_ALL		ROFS_F_BOOT
+/*
+ * ROFS_F_DEFLATE: a regular file stored compressed, as one raw deflate
+ * stream (RFC 1951, no zlib or gzip wrapping) of zsize bytes (>= 1) that
+ * decodes to exactly size bytes; the runtime inflates it when the file is
+ * first opened (fs/rofs.c).  Deflate cannot shrink data more than 1032
+ * times (a 258-byte match in two 1-bit codes), so size is at most
+ * ROFS_DEFLATE_RATIO * zsize, which the checker enforces: a corrupt size
+ * cannot ask the runtime for more memory than the stream could fill.
+ */
+#define ROFS_F_DEFLATE		0x2
+#define ROFS_DEFLATE_RATIO	1032
+#define ROFS_F_ALL		(ROFS_F_BOOT | ROFS_F_DEFLATE)
 
 _Static_assert(sizeof(struct rofs_header) == 80, "rofs_header layout");
 _Static_assert(sizeof(struct rofs_entry) == 64, "rofs_entry layout");

@@ -5,12 +5,15 @@
  * the runtime.  Any input must be rejected by rofs_check or, once
  * accepted, be walkable without reading outside it: every entry is
  * found again by its path, names from the input are looked up, and file
- * contents are touched end to end.  Built and run by tests/fuzz/run.
+ * contents are touched end to end; compressed ones (up to 1 MiB) are
+ * inflated (fs/inflate.c) into a buffer of exactly their size.  Built
+ * and run by tests/fuzz/run.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "inflate.h"
 #include "rofs_table.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -42,8 +45,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct rofs fs;
 	char why[128], name[300];
 	const uint8_t *b;
-	uint8_t *copy;
+	uint8_t *copy, *out;
 	uint32_t i, got;
+	uint64_t n;
 	size_t k;
 
 	copy = malloc(size + 8);	/* 8-aligned, as in the image */
@@ -53,10 +57,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (rofs_check(&fs, copy, size, why, sizeof(why)) == 0) {
 		for (i = 0; i < fs.n; i++) {
 			walk_entry(&fs, i);
+			n = rofs_stored_size(&fs, i);
 			if ((fs.ent[i].mode & ROFS_S_IFMT) != ROFS_S_IFDIR &&
-			    fs.ent[i].size > 0) {
+			    n > 0) {
 				b = rofs_bytes(&fs, i);
-				sink ^= b[0] ^ b[fs.ent[i].size - 1];
+				sink ^= b[0] ^ b[n - 1];
+			}
+			if ((fs.ent[i].flags & ROFS_F_DEFLATE) &&
+			    fs.ent[i].size <= (1 << 20)) {
+				out = malloc(fs.ent[i].size + 1);
+				if (out != NULL)
+					(void)inflate_raw(out, fs.ent[i].size,
+					    rofs_bytes(&fs, i), n);
+				free(out);
 			}
 		}
 		/* Paths made of the input's own bytes. */

@@ -6,15 +6,20 @@
  * and are compared with the host's lstat, readdir and contents.  Then
  * every truncation and many corruptions of the table must be rejected or
  * walk safely (ASan watches), and the packer must fail cleanly on bad
- * input without leaving output behind.
+ * input without leaving output behind.  Compressed files (ROFS_F_DEFLATE):
+ * which the packer compresses, that they read as the host's, that one
+ * copy is inflated however many threads open them at once, and that a
+ * corrupt stream fails the open with EIO.
  */
 #include "harness.h"
 #include "fs_test.h"
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <unistd.h>
 
 #include "../../fs/rofs_table.c"
+#include "../../fs/inflate.c"
 #include "../../fs/rofs.c"
 #include "../../fs/etc.c"
 #include "../../runtime/kprintf.c"
@@ -149,6 +154,17 @@ TEST(pack_a_tree)
 		snprintf(p, sizeof(p), "many/f%03d", i);
 		put_file(p, p, strlen(p), 0644);
 	}
+	/* For compression: text (deflated), noise (stored: it does not
+	 * shrink), 64 bytes (stored: too small to save 64). */
+	for (i = 0; i < (int)sizeof(big); i++)
+		big[i] = "zone time Europe/Amsterdam\n"[(i * 5 + i / 100) % 27];
+	put_file("text.txt", big, 100000, 0644);
+	srand(7);
+	for (i = 0; i < 5000; i++)
+		big[i] = (char)rand();
+	put_file("noise.bin", big, 5000, 0644);
+	memset(big, 'a', 64);
+	put_file("short", big, 64, 0644);
 	sh("ln -s hello.txt %s/src/link && ln -s ../../hello.txt "
 	    "%s/src/sub/dir/up && ln -s /etc/nowhere %s/src/abs", tdir, tdir,
 	    tdir);
@@ -166,7 +182,8 @@ TEST(table_checks_and_matches_host)
 	struct stat st;
 	const char *names[] = { "hello.txt", "empty", "run.sh",
 	    "sub/dir/nested", "big.bin", "link", "sub/dir/up", "abs",
-	    "sub", "sub/dir", "many/f123", "emptydir", NULL };
+	    "sub", "sub/dir", "many/f123", "emptydir", "text.txt",
+	    "noise.bin", "short", NULL };
 	uint32_t i;
 	int k;
 
@@ -405,6 +422,198 @@ TEST(packer_fails_cleanly)
 	EXPECT(access(out, F_OK) != 0);
 	EXPECT(sh("%s -t %s/src/hello.txt >/dev/null 2>&1", packer, tdir) != 0);
 	EXPECT_EQ(sh("%s -t %s >/dev/null", packer, blobpath), 0);
+}
+
+/* Forget every inflated copy (rofs.c keeps them for the life of the VM;
+ * tests that swap tables start afresh). */
+static void
+zfiles_reset(void)
+{
+	struct rofs_zfile *z, *next;
+	int b;
+
+	for (b = 0; b < ROFS_ZBUCKETS; b++) {
+		for (z = rofs_zfiles[b]; z != NULL; z = next) {
+			next = z->next;
+			kfree(z);
+		}
+		rofs_zfiles[b] = NULL;
+	}
+}
+
+/* How many inflated copies of entry i there are. */
+static int
+zfiles_of(uint32_t i)
+{
+	const struct rofs_zfile *z;
+	int n = 0;
+
+	for (z = rofs_zfiles[i % ROFS_ZBUCKETS]; z != NULL; z = z->next)
+		n += z->idx == i;
+	return n;
+}
+
+/* rel's contents through the reader equal the host file's. */
+static void
+expect_reads_as_host(const char *rel, const char *hostrel)
+{
+	char host[1024], *want, *got;
+	size_t wlen;
+	struct file *fp;
+	struct stat st;
+	int err;
+
+	snprintf(host, sizeof(host), "%s/src/%s", tdir, hostrel);
+	want = (char *)slurp_host(host, &wlen);
+	got = malloc(wlen + 1);
+	fp = t_rofs_open(rel, O_RDONLY, &err);
+	EXPECT(fp != NULL);
+	if (fp != NULL) {
+		EXPECT_EQ(file_read(fp, got, wlen + 1), wlen);
+		EXPECT(memcmp(got, want, wlen) == 0);
+		EXPECT_EQ(file_pread(fp, got, 10, (int64_t)wlen - 4), 4);
+		EXPECT(memcmp(got, want + wlen - 4, 4) == 0);
+		memset(&st, 0, sizeof(st));
+		EXPECT_EQ(fp->ops->stat(fp, &st), 0);
+		EXPECT_EQ(st.st_size, wlen);
+		file_release(fp);
+	}
+	free(got);
+	free(want);
+}
+
+TEST(compressed_files)
+{
+	const struct rofs_entry *e;
+	struct stat st;
+	uint64_t size;
+	uint32_t t, n, s64, big;
+
+	EXPECT_EQ(rofs_walk(&rofs, "srv/text.txt", &t), 0);
+	EXPECT_EQ(rofs_walk(&rofs, "srv/noise.bin", &n), 0);
+	EXPECT_EQ(rofs_walk(&rofs, "srv/short", &s64), 0);
+	EXPECT_EQ(rofs_walk(&rofs, "srv/big.bin", &big), 0);
+	/* Text shrinks a lot; noise and 64 bytes are stored. */
+	e = &rofs.ent[t];
+	EXPECT(e->flags & ROFS_F_DEFLATE);
+	EXPECT_EQ(e->size, 100000);
+	EXPECT(e->zsize > 0 && e->zsize < 100000 / 8);
+	EXPECT_EQ(rofs_stored_size(&rofs, t), e->zsize);
+	EXPECT(!(rofs.ent[n].flags & ROFS_F_DEFLATE) && rofs.ent[n].zsize == 0);
+	EXPECT_EQ(rofs_stored_size(&rofs, n), 5000);
+	EXPECT(!(rofs.ent[s64].flags & ROFS_F_DEFLATE));
+	EXPECT(rofs.ent[big].flags & ROFS_F_DEFLATE);
+	/* Stat (also in the listing test) did not inflate anything. */
+	EXPECT_EQ(zfiles_of(t), 0);
+	memset(&st, 0, sizeof(st));
+	EXPECT_EQ(rofs_lstat("srv/text.txt", &st), 0);
+	EXPECT_EQ(st.st_size, 100000);
+	EXPECT_EQ(zfiles_of(t), 0);
+	EXPECT(rofs_contents(t, &size) == NULL && size == 100000);
+	/* Opening inflates once; reads, pread and fstat see the file. */
+	expect_reads_as_host("srv/text.txt", "text.txt");
+	EXPECT_EQ(zfiles_of(t), 1);
+	expect_reads_as_host("srv/text.txt", "text.txt");
+	EXPECT_EQ(zfiles_of(t), 1);
+	expect_reads_as_host("srv/noise.bin", "noise.bin");
+	expect_reads_as_host("srv/short", "short");
+	EXPECT_EQ(zfiles_of(n), 0);
+	/* -t shows both sizes. */
+	EXPECT_EQ(sh("%s -t %s | grep -q '^100644     100000 /srv/text.txt "
+	    "(deflated to %llu)$'", packer, blobpath,
+	    (unsigned long long)e->zsize), 0);
+}
+
+static void *
+open_and_read(void *arg)
+{
+	(void)arg;
+	expect_reads_as_host("srv/big.bin", "big.bin");
+	return NULL;
+}
+
+TEST(concurrent_first_opens_share_one_copy)
+{
+	pthread_t th[8];
+	uint32_t big;
+	long live;
+	int k;
+
+	EXPECT_EQ(rofs_walk(&rofs, "srv/big.bin", &big), 0);
+	for (int round = 0; round < 20; round++) {
+		zfiles_reset();
+		live = host_kmalloc_live;
+		for (k = 0; k < 8; k++)
+			pthread_create(&th[k], NULL, open_and_read, NULL);
+		for (k = 0; k < 8; k++)
+			pthread_join(th[k], NULL);
+		/* One copy published; the losers freed theirs. */
+		EXPECT_EQ(zfiles_of(big), 1);
+		EXPECT_EQ(host_kmalloc_live, live + 1);
+	}
+}
+
+TEST(corrupt_compressed_file_fails_open)
+{
+	struct rofs_entry *e;
+	struct rofs fs;
+	char why[96];
+	uint8_t *b, *stream;
+	uint32_t t;
+	struct file *fp;
+	int err;
+
+	b = aligned_alloc(8, (bloblen + 8) & ~(size_t)7);
+	memcpy(b, blob, bloblen);
+	EXPECT_EQ(rofs_check(&rofs, b, bloblen, why, sizeof(why)), 0);
+	EXPECT_EQ(rofs_walk(&rofs, "srv/text.txt", &t), 0);
+	e = (struct rofs_entry *)&rofs.ent[t];
+	stream = (uint8_t *)rofs_bytes(&rofs, t);
+	/* A truncated stream, then a wrong byte: the table checks (streams
+	 * are decoded at open only), the open fails with EIO and says so. */
+	zfiles_reset();
+	e->zsize--;
+	EXPECT_EQ(rofs_check(&fs, b, bloblen, why, sizeof(why)), 0);
+	fake_out_len = 0;
+	EXPECT(t_rofs_open("srv/text.txt", O_RDONLY, &err) == NULL);
+	EXPECT_EQ(err, -EIO);
+	fake_out[fake_out_len < sizeof(fake_out) ? fake_out_len :
+	    sizeof(fake_out) - 1] = '\0';
+	EXPECT(strcmp(fake_out, "vmgo: file table: /srv/text.txt: "
+	    "compressed contents are corrupt\n") == 0);
+	e->zsize++;
+	stream[0] |= 6;			/* block type 11: reserved */
+	fp = t_rofs_open("srv/text.txt", O_RDONLY, &err);
+	EXPECT(fp == NULL);
+	EXPECT_EQ(err, -EIO);
+	EXPECT_EQ(zfiles_of(t), 0);
+	if (fp != NULL)
+		file_release(fp);
+	memcpy(stream, blob + (stream - b), 1);
+	fp = t_rofs_open("srv/text.txt", O_RDONLY, &err);
+	EXPECT(fp != NULL);
+	if (fp != NULL)
+		file_release(fp);
+	/* The checker's bounds: a stream past the data, a size deflate
+	 * cannot reach, the flag on a directory, zsize without the flag. */
+	e->zsize = rofs.data_size + 1;
+	EXPECT_EQ(rofs_check(&fs, b, bloblen, why, sizeof(why)), -EINVAL);
+	e->zsize = 100;
+	e->size = 100 * ROFS_DEFLATE_RATIO + 1;
+	EXPECT_EQ(rofs_check(&fs, b, bloblen, why, sizeof(why)), -EINVAL);
+	EXPECT(strstr(why, "bad compressed file") != NULL);
+	e->size = 100 * ROFS_DEFLATE_RATIO;
+	EXPECT_EQ(rofs_check(&fs, b, bloblen, why, sizeof(why)), 0);
+	e->flags &= ~ROFS_F_DEFLATE;
+	EXPECT_EQ(rofs_check(&fs, b, bloblen, why, sizeof(why)), -EINVAL);
+	EXPECT(strstr(why, "reserved field set") != NULL);
+	memcpy(b, blob, bloblen);
+	((struct rofs_entry *)rofs.ent)[1].flags |= ROFS_F_DEFLATE;
+	((struct rofs_entry *)rofs.ent)[1].zsize = 1;
+	EXPECT_EQ(rofs_check(&fs, b, bloblen, why, sizeof(why)), -EINVAL);
+	zfiles_reset();
+	EXPECT_EQ(rofs_check(&rofs, blob, bloblen, why, sizeof(why)), 0);
+	free(b);
 }
 
 TEST(cleanup)

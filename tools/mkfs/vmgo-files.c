@@ -12,9 +12,13 @@
  * Mappings apply in order, each replacing what earlier ones put at the
  * same path; -d mappings (the defaults: /etc files, zoneinfo) come first.
  * With -i, OUT is IMAGE with its .vmgo.files section replaced by the
- * table; without, OUT is the table alone.  -t lists the table of an
- * image or table file.  OUT is written to a temporary file and renamed:
+ * table; without, OUT is the table alone.  -t checks and lists the
+ * table of an image or table file, inflating every compressed file.  OUT is written to a temporary file and renamed:
  * on any error nothing is left behind and the status is 1.
+ *
+ * A regular file is stored deflated (ROFS_F_DEFLATE, zlib's raw deflate
+ * at level 9) when that saves at least an eighth of it and 64 bytes, and
+ * it is at most ZMAX bytes; else as it is.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -28,14 +32,19 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include <vmgo/rofs.h>
+#include "inflate.h"
 
 #define LOAD_ADDR	0x100000	/* VMGO_LOAD_ADDR, include/vmgo/abi.h */
 #define MB_MAGIC	0x1BADB002U	/* multiboot spec §3.1.1 */
 #define MB_AOUT_KLUDGE	(1U << 16)	/* multiboot spec §3.1.3 */
 #define MB_SEARCH	8192		/* header within the first 8 KiB */
 #define SECTION		".vmgo.files"
+/* The largest file stored deflated: the runtime inflates a file into one
+ * block of memory (fs/rofs.c), for the life of the VM. */
+#define ZMAX		(16 << 20)
 
 static const char *prog = "vmgo-files";
 static char *tmp_out;		/* removed on failure */
@@ -86,6 +95,8 @@ struct node {
 	uint64_t	size;
 	char		*src;		/* regular files: host path */
 	char		*target;	/* symlinks */
+	uint8_t		*z;		/* ROFS_F_DEFLATE: the stream */
+	uint64_t	zsize;
 	struct node	**kids;
 	size_t		nkids, cap;
 	/* output */
@@ -121,6 +132,7 @@ node_free(struct node *n)
 	free(n->name);
 	free(n->src);
 	free(n->target);
+	free(n->z);
 	free(n);
 }
 
@@ -370,6 +382,100 @@ align_up(uint64_t v, uint64_t a)
 	return (v + a - 1) & ~(a - 1);
 }
 
+/* Bytes of n in the data area: its stream or its contents. */
+static uint64_t
+stored_size(const struct node *n)
+{
+	return n->z != NULL ? n->zsize : n->size;
+}
+
+/* The host file of n, opened for src_read and src_close. */
+static FILE *
+src_open(const struct node *n)
+{
+	FILE *in = fopen(n->src, "rb");
+
+	if (in == NULL)
+		die("%s: cannot read: %s", n->src, strerror(errno));
+	return in;
+}
+
+/* The next k bytes of n's host file: it must not have shrunk since it
+ * was stat'd. */
+static void
+src_read(FILE *in, const struct node *n, void *buf, size_t k)
+{
+	if (k > 0 && fread(buf, 1, k, in) != k)
+		die("%s: %s while reading", n->src, ferror(in) ?
+		    strerror(errno) : "file shrank");
+}
+
+/* After its size in bytes: it must not have grown either. */
+static void
+src_close(FILE *in, const struct node *n)
+{
+	if (fgetc(in) != EOF)
+		die("%s: file grew while reading", n->src);
+	fclose(in);
+}
+
+static uint64_t nzipped, zin, zout;	/* for -v */
+
+/*
+ * Deflate the regular file of n (raw, RFC 1951: the runtime's fs/inflate.c
+ * has no zlib header to check) and keep the stream when it is at least an
+ * eighth and 64 bytes smaller than the file.  Files over ZMAX stay as they
+ * are.
+ */
+static void
+try_deflate(struct node *n)
+{
+	uint8_t *raw, *out, *chk;
+	uint64_t room;
+	z_stream z;
+	FILE *in;
+	int r;
+
+	if (n->size <= 64 || n->size > ZMAX)
+		return;
+	raw = xmalloc(n->size);
+	in = src_open(n);
+	src_read(in, n, raw, n->size);
+	src_close(in, n);
+	room = n->size - (n->size / 8 > 64 ? n->size / 8 : 64);
+	out = xmalloc(room);
+	memset(&z, 0, sizeof(z));
+	if (deflateInit2(&z, 9, Z_DEFLATED, -15, 9, Z_DEFAULT_STRATEGY) != Z_OK)
+		die("zlib: cannot start deflating");
+	z.next_in = raw;
+	z.avail_in = (uInt)n->size;
+	z.next_out = out;
+	z.avail_out = (uInt)room;
+	r = deflate(&z, Z_FINISH);	/* Z_STREAM_END: it fit in room */
+	if (r == Z_STREAM_END) {
+		/* The guest's decoder must give the file back: check here,
+		 * not at its first open in some VM. */
+		chk = xmalloc(n->size);
+		if (inflate_raw(chk, n->size, out, z.total_out) != 0 ||
+		    memcmp(chk, raw, n->size) != 0)
+			die("%s: fs/inflate.c does not decode zlib's stream "
+			    "to the file (a bug)", n->src);
+		free(chk);
+		n->z = out;
+		n->zsize = z.total_out;
+		n->flags |= ROFS_F_DEFLATE;
+		nzipped++;
+		zin += n->size;
+		zout += n->zsize;
+	} else if (r == Z_OK || r == Z_BUF_ERROR) {
+		free(out);
+	} else {
+		die("%s: zlib: deflate failed (%d)", n->src, r);
+	}
+	deflateEnd(&z);
+	free(raw);
+}
+
 static void
 layout(void)
 {
@@ -386,9 +492,11 @@ layout(void)
 		if (n != root)
 			strings_size += strlen(n->name) + 1;
 		if ((n->mode & ROFS_S_IFMT) != ROFS_S_IFDIR) {
+			if (n->src != NULL)
+				try_deflate(n);
 			data_size = align_up(data_size, ROFS_DATA_ALIGN);
 			n->data = data_size;
-			data_size += n->size;
+			data_size += stored_size(n);
 			continue;
 		}
 		qsort(n->kids, n->nkids, sizeof(*n->kids), kid_cmp);
@@ -437,21 +545,14 @@ copy_file(FILE *out, const struct node *n, const char *what)
 	size_t k;
 	FILE *in;
 
-	in = fopen(n->src, "rb");
-	if (in == NULL)
-		die("%s: cannot read: %s", n->src, strerror(errno));
+	in = src_open(n);
 	while (left > 0) {
-		k = fread(buf, 1, left < sizeof(buf) ? (size_t)left :
-		    sizeof(buf), in);
-		if (k == 0)
-			die("%s: %s while reading", n->src, ferror(in) ?
-			    strerror(errno) : "file shrank");
+		k = left < sizeof(buf) ? (size_t)left : sizeof(buf);
+		src_read(in, n, buf, k);
 		xwrite(out, buf, k, what);
 		left -= k;
 	}
-	if (fgetc(in) != EOF)
-		die("%s: file grew while reading", n->src);
-	fclose(in);
+	src_close(in, n);
 }
 
 /* The header of the laid-out table. */
@@ -513,6 +614,7 @@ write_table(FILE *f, const char *what)
 		} else {
 			e.size = n->size;
 			e.data = n->data;
+			e.zsize = n->zsize;
 		}
 		for (j = 0; j < n->nkids; j++) {
 			k = n->kids[j];
@@ -542,9 +644,11 @@ write_table(FILE *f, const char *what)
 		pos = n->data;
 		if (n->target != NULL)
 			xwrite(f, n->target, n->size, what);
+		else if (n->z != NULL)
+			xwrite(f, n->z, n->zsize, what);
 		else if (n->src != NULL)
 			copy_file(f, n, what);
-		pos += n->size;
+		pos += stored_size(n);
 	}
 }
 
@@ -765,7 +869,7 @@ list_table(const char *path)
 	uint64_t tlen;
 	char why[128], **paths;
 	size_t len;
-	uint8_t *img, *copy;
+	uint8_t *img, *copy, *out;
 	uint32_t i;
 
 	img = slurp(path, &len);
@@ -792,6 +896,14 @@ list_table(const char *path)
 		    paths[e->parent], e->parent ? "/" : "",
 		    rofs_name(&fs, i)) < 0)
 			die("out of memory");
+		if (e->flags & ROFS_F_DEFLATE) {	/* as the runtime would */
+			out = xmalloc(e->size);
+			if (inflate_raw(out, e->size, rofs_bytes(&fs, i),
+			    e->zsize) != 0)
+				die("%s: bad file table: %s: corrupt compressed "
+				    "contents", path, paths[i]);
+			free(out);
+		}
 		printf("%06o %10llu %s", e->mode, (unsigned long long)e->size,
 		    paths[i]);
 		if ((e->mode & ROFS_S_IFMT) == ROFS_S_IFLNK)
@@ -799,6 +911,9 @@ list_table(const char *path)
 			    (const char *)rofs_bytes(&fs, i));
 		if (e->flags & ROFS_F_BOOT)
 			printf(" (written at boot)");
+		if (e->flags & ROFS_F_DEFLATE)
+			printf(" (deflated to %llu)",
+			    (unsigned long long)e->zsize);
 		putchar('\n');
 	}
 	for (i = 0; i < fs.n; i++)
@@ -894,8 +1009,11 @@ main(int argc, char **argv)
 	free(tmp_out);
 	tmp_out = NULL;
 	if (verbose)
-		fprintf(stderr, "%s: %s: %zu entries, %llu bytes of table\n",
-		    prog, out, norder, (unsigned long long)h.total_size);
+		fprintf(stderr, "%s: %s: %zu entries, %llu bytes of table; "
+		    "%llu files deflated, %llu bytes to %llu\n", prog, out,
+		    norder, (unsigned long long)h.total_size,
+		    (unsigned long long)nzipped, (unsigned long long)zin,
+		    (unsigned long long)zout);
 	node_free(root);
 	free(order);
 	free(defs);
