@@ -395,6 +395,10 @@ extern const struct vfs_ops devfs_ops;
 
 /* tmpfs.c: the in-memory file system at /tmp (thread context) */
 extern const struct vfs_ops tmpfs_ops;
+/* bind(2) of an AF_UNIX socket (net/sock_unix.c): an S_IFSOCK node at
+ * rel (below /tmp), permission bits mode, its inode in *ino.  0, -EEXIST,
+ * -ENOENT, -ENOSPC. */
+int	tmpfs_mksock(const char *rel, int mode, uint64_t *ino);
 /* The most bytes (data and metadata) /tmp may hold; beyond: ENOSPC. */
 void	tmpfs_set_limit(size_t bytes);
 /* Bytes /tmp holds now, and the most it may hold. */

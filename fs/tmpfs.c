@@ -2,9 +2,11 @@
 /*
  * tmpfs.c: the writable in-memory file system mounted at /tmp: regular
  * files (data in 4 KiB page frames, holes read as zeros), directories,
- * symlinks, FIFOs (opened through pipe.c's fifo_open), hard links.  Every byte it holds (data pages and metadata)
- * is charged against a limit (tmpfs_set_limit); past it, and whenever an
- * allocation fails, operations fail with ENOSPC.
+ * symlinks, FIFOs (opened through pipe.c's fifo_open), bound AF_UNIX
+ * socket names (S_IFSOCK, net/sock_unix.c), hard links.  Every byte it
+ * holds (data pages and metadata) is charged against a limit
+ * (tmpfs_set_limit); past it, and whenever an allocation fails,
+ * operations fail with ENOSPC.
  *
  * Nodes (inodes) are reference counted twice: nlink counts directory
  * entries (a directory: 2 + its subdirectories while linked), opens
@@ -589,7 +591,8 @@ tmpfs_getdents(struct file *fp, void *buf, size_t n)
 			ino = de->node->ino;
 			type = S_ISDIR(de->node->mode) ? DT_DIR :
 			    S_ISLNK(de->node->mode) ? DT_LNK :
-			    S_ISFIFO(de->node->mode) ? DT_FIFO : DT_REG;
+			    S_ISFIFO(de->node->mode) ? DT_FIFO :
+			    S_ISSOCK(de->node->mode) ? DT_SOCK : DT_REG;
 		}
 		namlen = strlen(name);
 		rec = DIRENT_RECSIZE(namlen);
@@ -736,6 +739,10 @@ tmpfs_open(const char *rel, int flags, int mode, struct file **fpp)
 		r = -ELOOP;
 		goto out;
 	}
+	if (S_ISSOCK(n->mode)) {
+		r = -EOPNOTSUPP;	/* OpenBSD vn_open */
+		goto out;
+	}
 	if (S_ISFIFO(n->mode)) {
 		/* Opening may wait for the other side: not under the lock. */
 		fifo = n->fifo;
@@ -866,6 +873,25 @@ tmpfs_mkfifo(const char *rel, int mode)
 		} else {
 			r = tmpfs_create(rel, n);
 		}
+	}
+	tmpfs_unlock();
+	return r;
+}
+
+/* See fs.h. */
+int
+tmpfs_mksock(const char *rel, int mode, uint64_t *ino)
+{
+	struct tmpfs_node *n;
+	int r;
+
+	tmpfs_lock();
+	n = tmpfs_node_new(S_IFSOCK, (uint32_t)mode);
+	if (n == NULL) {
+		r = -ENOSPC;
+	} else {
+		*ino = n->ino;
+		r = tmpfs_create(rel, n);
 	}
 	tmpfs_unlock();
 	return r;

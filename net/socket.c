@@ -2,8 +2,9 @@
 /*
  * socket.c: the socket object and its open file: creation, the calls of
  * the libc edge (each takes the net core lock and hands over to the
- * protocol, sock_tcp.c or sock_udp.c), SOL_SOCKET options, and readiness
- * for kqueue (net/socket.h explains the snapshot).  lwIP-free.
+ * protocol, sock_tcp.c, sock_udp.c or sock_unix.c), SOL_SOCKET options,
+ * and readiness for kqueue (net/socket.h explains the snapshot).
+ * lwIP-free.
  */
 #include "kernel.h"
 #include <sys/socket.h>
@@ -51,6 +52,53 @@ int
 sock_wait(struct socket *so, uint64_t deadline)
 {
 	return net_cond_wait(&so->cond, deadline);
+}
+
+/* See socket.h. */
+int
+sock_block(struct socket *so, bool nonblock, uint64_t timeo,
+    uint64_t *deadline)
+{
+	if (nonblock)
+		return -EAGAIN;
+	if (*deadline == 0)
+		*deadline = sock_deadline(timeo);
+	return sock_wait(so, *deadline) == -ETIMEDOUT ? -EAGAIN : 0;
+}
+
+/* See socket.h. */
+void
+sock_acq_put(struct socket *lso, struct socket *c, bool front)
+{
+	if (front || lso->acq_head == NULL) {
+		c->acq_next = lso->acq_head;
+		lso->acq_head = c;
+		if (lso->acq_tail == NULL)
+			lso->acq_tail = c;
+	} else {
+		lso->acq_tail->acq_next = c;
+		lso->acq_tail = c;
+	}
+	lso->acq_len++;
+	c->listener = lso;
+	sock_event(lso, FILE_EV_READ);
+}
+
+/* See socket.h. */
+struct socket *
+sock_acq_take(struct socket *lso)
+{
+	struct socket *c = lso->acq_head;
+
+	if (c == NULL)
+		return NULL;
+	lso->acq_head = c->acq_next;
+	if (lso->acq_head == NULL)
+		lso->acq_tail = NULL;
+	lso->acq_len--;
+	c->acq_next = NULL;
+	c->listener = NULL;
+	return c;
 }
 
 /* See socket.h. */
@@ -103,6 +151,7 @@ sock_new_child(struct socket *lso)
 	so = sock_alloc(lso->domain, lso->proto);
 	if (so == NULL)
 		return NULL;
+	so->type = lso->type;
 	/* What BSD's sonewconn copies from the listener. */
 	so->opts = lso->opts & ~SO_ACCEPTCONN;
 	so->v6only = lso->v6only;
@@ -139,9 +188,17 @@ sock_create(int domain, int type, int protocol, bool nonblock,
 	struct file *fp;
 	int r;
 
-	if (domain != AF_INET && domain != AF_INET6)
+	if (domain == AF_UNIX) {
+		/* OpenBSD unixsw[]: protocol 0 only */
+		if (type != SOCK_STREAM && type != SOCK_DGRAM &&
+		    type != SOCK_SEQPACKET)
+			return -EPROTOTYPE;
+		if (protocol != 0)
+			return -EPROTONOSUPPORT;
+		proto = &sock_unix_proto;
+	} else if (domain != AF_INET && domain != AF_INET6) {
 		return -EAFNOSUPPORT;
-	switch (type) {
+	} else switch (type) {
 	case SOCK_STREAM:
 		if (protocol != 0 && protocol != IPPROTO_TCP)
 			return -EPROTONOSUPPORT;
@@ -161,6 +218,7 @@ sock_create(int domain, int type, int protocol, bool nonblock,
 	so = sock_alloc(domain, proto);
 	if (so == NULL)
 		return -ENOMEM;
+	so->type = type;
 	fp = file_alloc(&sock_fops, so, O_RDWR | (nonblock ? O_NONBLOCK : 0));
 	if (fp == NULL) {
 		kfree(so);
@@ -197,7 +255,7 @@ sock_bind(struct socket *so, const struct sock_addr *a)
 {
 	int r;
 
-	if (a->family != AF_INET && a->family != AF_INET6)
+	if (a->family == AF_UNSPEC)	/* the only one decoding lets by */
 		return -EAFNOSUPPORT;
 	net_lock();
 	if (so->bound || so->state != SS_NEW)
@@ -507,8 +565,8 @@ sol_getopt(struct socket *so, int name, void *val, unsigned int *len)
 	case SO_DOMAIN:
 		return sock_opt_put_int(val, len, so->domain);
 	case SO_PROTOCOL:
-		return sock_opt_put_int(val, len, so->type == SOCK_STREAM ?
-		    IPPROTO_TCP : IPPROTO_UDP);
+		return sock_opt_put_int(val, len, so->domain == AF_UNIX ? 0 :
+		    so->type == SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP);
 	case SO_ACCEPTCONN:
 		return sock_opt_put_int(val, len,
 		    so->state == SS_LISTEN ? SO_ACCEPTCONN : 0);

@@ -33,12 +33,26 @@ struct tcp_pcb;
 struct udp_pcb;
 struct pbuf;
 
-/* An IPv4 or IPv6 address and port, host byte order for the port. */
+/*
+ * An IPv4 or IPv6 address and port, host byte order for the port; or an
+ * AF_UNIX name, by reference so that the struct stays small: the
+ * socket's own copies (sock_unix.c), or the caller's buffer of
+ * SOCK_PATH_MAX bytes for bind/connect/sendto and for recv to fill.
+ */
+#define SOCK_PATH_MAX	104	/* OpenBSD <sys/un.h>: sun_path[104] */
 struct sock_addr {
-	int		family;		/* AF_INET or AF_INET6 */
-	uint8_t		addr[16];	/* AF_INET: addr[0..4), network order */
-	uint16_t	port;
-	uint32_t	scope;		/* AF_INET6 zone (interface index) */
+	int		family;		/* AF_INET, AF_INET6, AF_UNIX */
+	union {
+		struct {
+			uint8_t		addr[16];	/* AF_INET: addr[0..4),
+							   network order */
+			uint16_t	port;
+			uint32_t	scope;		/* AF_INET6 zone
+							   (interface index) */
+		};
+		char	*path;		/* AF_UNIX: NUL-terminated, "" for
+					   an unnamed socket */
+	};
 };
 
 /* socket states */
@@ -53,14 +67,16 @@ struct sock_addr {
 struct sock_dgram;
 struct sock_proto;
 struct sock_mcast;
+struct sock_unix;
 
 struct socket {
 	const struct sock_proto *proto;
 	struct file	*fp;		/* NULL while on an accept queue and
 					   once the file is closing */
 	struct list	all_link;	/* sock_all: every socket */
-	int		domain;		/* AF_INET, AF_INET6 */
-	int		type;		/* SOCK_STREAM, SOCK_DGRAM */
+	int		domain;		/* AF_INET, AF_INET6, AF_UNIX */
+	int		type;		/* SOCK_STREAM, SOCK_DGRAM,
+					   SOCK_SEQPACKET (AF_UNIX) */
 	int		state;		/* SS_* */
 	int		error;		/* pending error (SO_ERROR), > 0 */
 	int		opts;		/* SO_* boolean options set */
@@ -79,6 +95,7 @@ struct socket {
 	union {
 		struct tcp_pcb	*tcp;
 		struct udp_pcb	*udp;
+		struct sock_unix *unp;	/* AF_UNIX (sock_unix.c) */
 	} pcb;				/* NULL once lwIP dropped it */
 	/* addresses kept for after lwIP dropped the pcb */
 	struct sock_addr local, peer;
@@ -109,7 +126,8 @@ struct socket {
  * core lock held and returns 0, a byte count, or -errno.
  */
 struct sock_proto {
-	int	type;			/* SOCK_STREAM or SOCK_DGRAM */
+	int	type;			/* SOCK_STREAM or SOCK_DGRAM; 0:
+					   sock_create's (AF_UNIX) */
 	/* Create the pcb. */
 	int	(*attach)(struct socket *so);
 	int	(*bind)(struct socket *so, const struct sock_addr *a);
@@ -123,7 +141,8 @@ struct sock_proto {
 	void	(*requeue)(struct socket *so, struct socket *child);
 	long	(*send)(struct socket *so, const struct iovec *iov, int iovcnt,
 		    int flags, const struct sock_addr *to, bool nonblock);
-	/* *flags: MSG_* in, MSG_TRUNC out (datagram cut). */
+	/* *flags: MSG_* in, MSG_TRUNC out (datagram cut).  AF_UNIX:
+	 * from->path is a SOCK_PATH_MAX buffer to fill. */
 	long	(*recv)(struct socket *so, const struct iovec *iov, int iovcnt,
 		    int *flags, struct sock_addr *from, bool nonblock);
 	int	(*shutdown)(struct socket *so, int how);
@@ -143,6 +162,27 @@ struct sock_proto {
 
 extern const struct sock_proto sock_tcp_proto;
 extern const struct sock_proto sock_udp_proto;
+extern const struct sock_proto sock_unix_proto;
+
+/* sock_unix.c: AF_UNIX sockets */
+/*
+ * socketpair(2) without the fds: two connected AF_UNIX sockets of type
+ * (SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET) in fps[0], fps[1].  0 or the
+ * errors of sock_create.  Thread context.
+ */
+int	sock_pair(int type, int protocol, bool nonblock, struct file *fps[2]);
+/*
+ * A sockaddr_un (OpenBSD layout: sun_len, 8-bit sun_family, sun_path)
+ * of len bytes at sa as a sock_addr whose path is copied to
+ * buf[SOCK_PATH_MAX]; AF_UNSPEC passes through.  0, -EFAULT, -EINVAL
+ * (short, or a path without room for its NUL), -EAFNOSUPPORT.
+ */
+int	sockaddr_un_decode(const void *sa, unsigned int len,
+	    struct sock_addr *out, char *buf);
+/* sockaddr_encode's AF_UNIX twin: an unnamed socket gives OpenBSD's
+ * sun_noname (16 bytes, an empty path). */
+unsigned int sockaddr_un_encode(const struct sock_addr *a, void *sa,
+	    unsigned int *lenp);
 
 /* socket.c: the socket object and its file */
 /*
@@ -197,6 +237,16 @@ void	sock_event(struct socket *so, uint32_t hint);
 int	sock_wait(struct socket *so, uint64_t deadline);
 /* A deadline timeo ns from now, 0 if timeo is 0. */
 uint64_t sock_deadline(uint64_t timeo);
+/* Wait for so to change unless nonblock, the deadline (*deadline, set
+ * from timeo on the first call when 0) bounding the waits: 0 to check
+ * again, -EAGAIN (nonblock, or the time is up, as SO_RCVTIMEO gives). */
+int	sock_block(struct socket *so, bool nonblock, uint64_t timeo,
+	    uint64_t *deadline);
+/* Queue the established connection c on the listener lso: at the tail,
+ * or back at the head (front: accept gave it up); wakes accept. */
+void	sock_acq_put(struct socket *lso, struct socket *c, bool front);
+/* The first queued connection, taken off lso's queue, or NULL. */
+struct socket *sock_acq_take(struct socket *lso);
 /* A new socket of so's kind for an incoming connection: NULL when out
  * of memory.  Not on any queue; no file. */
 struct socket *sock_new_child(struct socket *so);

@@ -24,8 +24,6 @@
  * where a teammate's area will take the name over.
  */
 #define ENOSYS_FUNCS(X)							\
-	/* sockets: AF_UNIX pairs [net/] */				\
-	X(socketpair)	/* L */						\
 	/* file system changes and queries [fs/] */			\
 	X(chflags)	/* L */						\
 	X(fchflags)	/* L */						\

@@ -2,10 +2,9 @@
 /*
  * socket.c: the libc socket calls (docs/go-openbsd-abi.md §8): socket,
  * bind, listen, accept, accept4, connect, getsockname, getpeername,
- * getsockopt, setsockopt, shutdown, sendto, recvfrom, sendmsg, recvmsg.
- * Thin shells over net/socket.c: sockaddrs decoded and encoded in
- * OpenBSD's layout, -1 and errno (OpenBSD numbers) on failure.
- * socketpair (AF_UNIX) stays ENOSYS (runtime/libc/enosys.c).
+ * getsockopt, setsockopt, shutdown, sendto, recvfrom, sendmsg, recvmsg,
+ * socketpair.  Thin shells over net/socket.c: sockaddrs decoded and
+ * encoded in OpenBSD's layout, -1 and errno (OpenBSD numbers) on failure.
  */
 #include "kernel.h"
 #include <sys/socket.h>
@@ -36,21 +35,41 @@ sock_get(int fd, struct file **fpp, struct socket **sop)
 	return 0;
 }
 
+/* A decoded address with room for an AF_UNIX name (socket.h). */
+struct sock_arg {
+	struct sock_addr a;
+	char		path[SOCK_PATH_MAX];
+};
+
 /* The address argument of bind/connect/sendto for socket so. */
 static int
 sock_arg(struct socket *so, const void *sa, socklen_t len,
-    struct sock_addr *a)
+    struct sock_arg *arg)
 {
 	bool dual = so->domain == AF_INET6 &&
 	    !__atomic_load_n(&so->v6only, __ATOMIC_RELAXED);
 
-	return sockaddr_decode(sa, len, so->domain, dual, a);
+	if (so->domain == AF_UNIX)
+		return sockaddr_un_decode(sa, len, &arg->a, arg->path);
+	return sockaddr_decode(sa, len, so->domain, dual, &arg->a);
+}
+
+/* Give the address a of socket so back in sa (*lenp bytes available). */
+static void
+sock_out(struct socket *so, const struct sock_addr *a, void *sa,
+    socklen_t *lenp)
+{
+	if (so->domain == AF_UNIX)
+		sockaddr_un_encode(a, sa, lenp);
+	else
+		sockaddr_encode(a, so->domain, sa, lenp);
 }
 
 /*
- * socket(2): domain AF_INET or AF_INET6, type SOCK_STREAM or SOCK_DGRAM
- * with SOCK_NONBLOCK and SOCK_CLOEXEC (SOCK_DNS ignored), protocol 0 or
- * the type's.  The new fd, or -1 with EAFNOSUPPORT, EPROTONOSUPPORT,
+ * socket(2): domain AF_INET or AF_INET6 with type SOCK_STREAM or
+ * SOCK_DGRAM, or AF_UNIX with those or SOCK_SEQPACKET; SOCK_NONBLOCK and
+ * SOCK_CLOEXEC may be or-ed in (SOCK_DNS ignored); protocol 0 or the
+ * type's.  The new fd, or -1 with EAFNOSUPPORT, EPROTONOSUPPORT,
  * EPROTOTYPE, EMFILE, ENOMEM, ENOBUFS.  Thread context.
  */
 int
@@ -70,12 +89,50 @@ socket(int domain, int type, int protocol)
 	return (int)ret_errno(fd);
 }
 
+/*
+ * socketpair(2): two connected AF_UNIX sockets of type SOCK_STREAM,
+ * SOCK_DGRAM or SOCK_SEQPACKET (flags as for socket) in sv[0], sv[1].
+ * 0, or -1 with EAFNOSUPPORT, EOPNOTSUPP (AF_INET, AF_INET6: OpenBSD's
+ * PRU_CONNECT2), EPROTOTYPE, EPROTONOSUPPORT, EMFILE, ENOMEM, EFAULT.
+ */
+int
+socketpair(int domain, int type, int protocol, int *sv)
+{
+	int flags = type & (SOCK_NONBLOCK | SOCK_CLOEXEC | SOCK_DNS);
+	struct file *fps[2];
+	int r, fd0 = -1;
+
+	if (sv == NULL)
+		return (int)ret_errno(-EFAULT);
+	if (domain != AF_UNIX)
+		return (int)ret_errno(domain == AF_INET ||
+		    domain == AF_INET6 ? -EOPNOTSUPP : -EAFNOSUPPORT);
+	r = sock_pair(type & ~flags, protocol, (flags & SOCK_NONBLOCK) != 0,
+	    fps);
+	if (r < 0)
+		return (int)ret_errno(r);
+	r = fd0 = fd_install(fps[0], 0, (flags & SOCK_CLOEXEC) != 0);
+	if (r >= 0)
+		r = fd_install(fps[1], 0, (flags & SOCK_CLOEXEC) != 0);
+	if (r < 0) {
+		if (fd0 >= 0)
+			fd_close(fd0);
+		else
+			file_release(fps[0]);
+		file_release(fps[1]);
+		return (int)ret_errno(r);
+	}
+	sv[0] = fd0;
+	sv[1] = r;
+	return 0;
+}
+
 /* bind(2): 0, or -1 with EBADF, ENOTSOCK, EINVAL (bound already, bad
  * length), EAFNOSUPPORT, EADDRINUSE, EADDRNOTAVAIL. */
 int
 bind(int fd, const struct sockaddr *sa, socklen_t len)
 {
-	struct sock_addr a;
+	struct sock_arg a;
 	struct socket *so;
 	struct file *fp;
 	int r;
@@ -85,7 +142,7 @@ bind(int fd, const struct sockaddr *sa, socklen_t len)
 		return (int)ret_errno(r);
 	r = sock_arg(so, sa, len, &a);
 	if (r == 0)
-		r = sock_bind(so, &a);
+		r = sock_bind(so, &a.a);
 	file_release(fp);
 	return (int)ret_errno(r);
 }
@@ -127,15 +184,14 @@ do_accept(int fd, struct sockaddr *sa, socklen_t *lenp, int flags,
 	nonblock = inherit ? file_nonblock(fp) : (flags & SOCK_NONBLOCK) != 0;
 	r = sock_accept(so, file_nonblock(fp), nonblock, &nfp, &peer);
 	if (r == 0) {
+		/* Before the fd exists: an AF_UNIX peer name lives in the
+		 * new socket, which a close of the fd would free. */
+		if (sa != NULL)
+			sock_out(so, &peer, sa, lenp);
 		nfd = fd_install(nfp, 0, (flags & SOCK_CLOEXEC) != 0);
-		if (nfd < 0) {
+		if (nfd < 0)
 			sock_unaccept(so, nfp);	/* EMFILE: stays queued */
-			r = nfd;
-		} else {
-			if (sa != NULL)
-				sockaddr_encode(&peer, so->domain, sa, lenp);
-			r = nfd;
-		}
+		r = nfd;
 	}
 	file_release(fp);
 	return r;
@@ -170,7 +226,7 @@ accept(int fd, struct sockaddr *sa, socklen_t *lenp)
 int
 connect(int fd, const struct sockaddr *sa, socklen_t len)
 {
-	struct sock_addr a;
+	struct sock_arg a;
 	struct socket *so;
 	struct file *fp;
 	int r;
@@ -180,7 +236,7 @@ connect(int fd, const struct sockaddr *sa, socklen_t len)
 		return (int)ret_errno(r);
 	r = sock_arg(so, sa, len, &a);
 	if (r == 0)
-		r = sock_connect(so, &a, file_nonblock(fp));
+		r = sock_connect(so, &a.a, file_nonblock(fp));
 	file_release(fp);
 	return (int)ret_errno(r);
 }
@@ -200,7 +256,7 @@ do_name(int fd, struct sockaddr *sa, socklen_t *lenp, bool peer)
 		return r;
 	r = sock_name(so, &a, peer);
 	if (r == 0)
-		sockaddr_encode(&a, so->domain, sa, lenp);
+		sock_out(so, &a, sa, lenp);
 	file_release(fp);
 	return r;
 }
@@ -275,11 +331,13 @@ shutdown(int fd, int how)
 	return (int)ret_errno(r);
 }
 
+/* ctl: control data came along; only AF_UNIX would carry it (SCM_RIGHTS),
+ * which vmgo does not pass: EOPNOTSUPP rather than a silent loss. */
 static long
 do_send(int fd, const struct iovec *iov, int iovcnt, int flags,
-    const void *to, socklen_t tolen)
+    const void *to, socklen_t tolen, bool ctl)
 {
-	struct sock_addr a;
+	struct sock_arg a;
 	struct socket *so;
 	struct file *fp;
 	long r;
@@ -289,13 +347,15 @@ do_send(int fd, const struct iovec *iov, int iovcnt, int flags,
 	r = sock_get(fd, &fp, &so);
 	if (r < 0)
 		return r;
-	if (to != NULL) {
+	if (ctl && so->domain == AF_UNIX)
+		r = -EOPNOTSUPP;
+	if (r == 0 && to != NULL) {
 		r = sock_arg(so, to, tolen, &a);
-		if (r == 0 && a.family == AF_UNSPEC)
+		if (r == 0 && a.a.family == AF_UNSPEC)
 			r = -EAFNOSUPPORT;
 	}
 	if (r == 0)
-		r = sock_send(so, iov, iovcnt, flags, to != NULL ? &a : NULL,
+		r = sock_send(so, iov, iovcnt, flags, to != NULL ? &a.a : NULL,
 		    file_nonblock(fp));
 	file_release(fp);
 	return r;
@@ -305,7 +365,7 @@ static long
 do_recv(int fd, const struct iovec *iov, int iovcnt, int *flags, void *from,
     socklen_t *fromlenp)
 {
-	struct sock_addr a;
+	struct sock_arg a;
 	struct socket *so;
 	struct file *fp;
 	long r;
@@ -315,10 +375,11 @@ do_recv(int fd, const struct iovec *iov, int iovcnt, int *flags, void *from,
 	r = sock_get(fd, &fp, &so);
 	if (r < 0)
 		return r;
-	r = sock_recv(so, iov, iovcnt, flags, &a, file_nonblock(fp));
+	a.a.path = a.path;		/* AF_UNIX: the sender's name */
+	r = sock_recv(so, iov, iovcnt, flags, &a.a, file_nonblock(fp));
 	if (r >= 0 && from != NULL && fromlenp != NULL) {
 		if (so->type == SOCK_DGRAM)
-			sockaddr_encode(&a, so->domain, from, fromlenp);
+			sock_out(so, &a.a, from, fromlenp);
 		else
 			*fromlenp = 0;	/* a stream names no sender */
 	}
@@ -337,7 +398,7 @@ sendto(int fd, const void *buf, size_t len, int flags,
 {
 	struct iovec iov = { (void *)(uintptr_t)buf, len };
 
-	return ret_errno(do_send(fd, &iov, 1, flags, to, tolen));
+	return ret_errno(do_send(fd, &iov, 1, flags, to, tolen, false));
 }
 
 /*
@@ -354,14 +415,15 @@ recvfrom(int fd, void *buf, size_t len, int flags, struct sockaddr *from,
 	return ret_errno(do_recv(fd, &iov, 1, &flags, from, fromlenp));
 }
 
-/* sendmsg(2): sendto with an iovec array; control data is ignored. */
+/* sendmsg(2): sendto with an iovec array; control data is ignored on
+ * inet sockets and refused (EOPNOTSUPP) on AF_UNIX ones. */
 ssize_t
 sendmsg(int fd, const struct msghdr *msg, int flags)
 {
 	if (msg == NULL)
 		return ret_errno(-EFAULT);
 	return ret_errno(do_send(fd, msg->msg_iov, (int)msg->msg_iovlen,
-	    flags, msg->msg_name, msg->msg_namelen));
+	    flags, msg->msg_name, msg->msg_namelen, msg->msg_controllen > 0));
 }
 
 /* recvmsg(2): recvfrom with an iovec array; no control data comes back;
