@@ -2,8 +2,8 @@
 /*
  * sys/un.h: OpenBSD's AF_UNIX socket address (docs/go-openbsd-abi.md
  * §8.2: 106 bytes, sun_len and an 8-bit family first).  Replaces musl's
- * <sys/un.h> (16-bit family, 110 bytes).  vmgo has no AF_UNIX sockets
- * yet; the layout is for code that builds the addresses.
+ * <sys/un.h> (16-bit family, 110 bytes); net/sock_unix.c reads and
+ * writes it.
  */
 #ifndef VMGO_LIBC_SYS_UN_H
 #define VMGO_LIBC_SYS_UN_H
