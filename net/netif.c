@@ -6,8 +6,9 @@
  * nic_seg[] for the driver.  Also the interface listing for the socket
  * layer and the console lines about addresses.
  *
- * Offloads are not used yet: lwIP computes every checksum and sends
- * MSS-sized segments, and a device's rx checksum verdict is ignored.
+ * Offloads: a frame the device says has a good TCP/UDP checksum is not
+ * checked again (nic_input); lwIP computes every checksum it sends and
+ * sends MSS-sized segments.
  */
 #include "kernel.h"
 
@@ -161,21 +162,40 @@ nicif_init(struct netif *netif)
 #error "nic_input's padding needs mem_trim to keep the buffer (MEM_LIBC_MALLOC)"
 #endif
 
+/* lwIP's checks of a frame whose TCP/UDP checksum is known good. */
+#define CSUM_CTRL_OK	(NETIF_CHECKSUM_ENABLE_ALL & \
+			 ~(NETIF_CHECKSUM_CHECK_TCP | NETIF_CHECKSUM_CHECK_UDP))
+
 /*
  * A received frame: copied into one pbuf and handed to lwIP.  Only from
  * ops->rx_poll, so from the network thread with the core lock held.  The
  * driver counts received frames; frames the stack cannot take count as
- * rx_drops too.
+ * rx_drops too.  lwIP handles a frame whole before netif.input returns
+ * (reassembly aside: it checks a datagram when its last fragment comes,
+ * and devices never mark fragments checked), so a good checksum is
+ * waived by turning the interface's TCP and UDP checks off meanwhile.
  */
 void
-nic_input(struct nic *nic, const void *frame, size_t len, int csum_ok)
+nic_input(struct nic *nic, const struct nic_seg *seg, int nseg, int csum_ok)
 {
 	struct net_iface *ifc = nic->stack;
 	struct pbuf *p;
-	size_t room = MAX(len + NET_RX_SLACK, NET_RX_MIN);
+	size_t len = 0, off = 0;
+	int i;
+	/*
+	 * pbuf lengths are 16-bit.  A frame that long is a merged TCP frame
+	 * (GUEST_TSO), which needs no slack, so the room is cut to fit; one
+	 * over 64 KiB (its IP packet may be 65535 bytes, plus 14 of
+	 * Ethernet) goes, counted.  A Linux sender's hold a whole number of
+	 * segments in an IP packet under 64 KiB (tcp_xmit_size_goal): with
+	 * an MSS of 1460, 64,294 bytes of frame.
+	 */
+	size_t room;
 
-	/* pbuf lengths are 16-bit: longer frames (a driver bug) go. */
-	if (len < NIC_ETH_HLEN || room > 0xffff || ifc == NULL) {
+	for (i = 0; i < nseg; i++)
+		len += seg[i].len;
+	room = MIN(MAX(len + NET_RX_SLACK, NET_RX_MIN), 0xffff);
+	if (len < NIC_ETH_HLEN || len > room || ifc == NULL) {
 		nic->rx_drops++;
 		return;
 	}
@@ -184,11 +204,17 @@ nic_input(struct nic *nic, const void *frame, size_t len, int csum_ok)
 		nic->rx_drops++;
 		return;
 	}
-	memcpy(p->payload, frame, len);
+	for (i = 0; i < nseg; i++) {
+		memcpy((uint8_t *)p->payload + off, seg[i].base, seg[i].len);
+		off += seg[i].len;
+	}
 	memset((uint8_t *)p->payload + len, 0, room - len);
 	pbuf_realloc(p, (u16_t)len);	/* lengths only: see NET_RX_SLACK */
+	if (csum_ok)
+		NETIF_SET_CHECKSUM_CTRL(&ifc->netif, CSUM_CTRL_OK);
 	if (ifc->netif.input(p, &ifc->netif) != ERR_OK)
 		pbuf_free(p);
+	NETIF_SET_CHECKSUM_CTRL(&ifc->netif, NETIF_CHECKSUM_ENABLE_ALL);
 }
 
 /* Poll every NIC once; true if one had more than its budget.  Core lock

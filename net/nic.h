@@ -116,11 +116,13 @@ struct nic {
  */
 int	nic_attach(struct nic *nic);
 /*
- * A received frame (Ethernet header first, no FCS; len bytes at frame).
- * csum_ok: the device verified the TCP/UDP checksum (NIC_F_RX_CSUM).
- * The stack copies what it keeps.  Only from ops->rx_poll.
+ * A received frame, the concatenation of seg[0..nseg) (Ethernet header
+ * first, no FCS), at most NIC_FRAME_MAX bytes.  csum_ok: its TCP/UDP
+ * checksum needs no check (NIC_F_RX_CSUM: the device checked it, or the
+ * frame never left the host and carries a partial one).  The stack copies
+ * what it keeps.  Only from ops->rx_poll.
  */
-void	nic_input(struct nic *nic, const void *frame, size_t len,
+void	nic_input(struct nic *nic, const struct nic_seg *seg, int nseg,
 	    int csum_ok);
 /*
  * The device has work for the stack (frames received, transmit buffers

@@ -171,7 +171,7 @@
 #define MEMP_NUM_PBUF			1024
 #define MEMP_NUM_REASSDATA		32
 
-/* Checksums: computed by lwIP (offload is not used yet). */
+/* Checksums: computed and checked by lwIP... */
 #define LWIP_CHKSUM_ALGORITHM		3
 #define CHECKSUM_GEN_IP			1
 #define CHECKSUM_GEN_UDP		1
@@ -183,6 +183,8 @@
 #define CHECKSUM_CHECK_TCP		1
 #define CHECKSUM_CHECK_ICMP		1
 #define CHECKSUM_CHECK_ICMP6		1
+/* ...switched off per frame for those the NIC vouches for (netif.c). */
+#define LWIP_CHECKSUM_CTRL_PER_NETIF	1
 
 /* No statistics and no debug output (LWIP_DEBUG stays undefined). */
 #define LWIP_STATS			0

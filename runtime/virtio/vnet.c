@@ -8,7 +8,10 @@
  * EVENT_IDX, and the offloads nic.h can express: CSUM (the device fills
  * in transmit checksums), GUEST_CSUM (it tells us received ones are
  * good), HOST_TSO4/6 (it cuts large TCP frames).  The stack decides
- * whether to use them (struct nic.features).
+ * whether to use them (struct nic.features).  Also GUEST_TSO4/6, with
+ * MRG_RXBUF only: the device may hand us TCP frames of up to 64 KiB that
+ * its host merged or never cut (a Linux host's TSO to a tap), so the
+ * stack sees one frame, and sends one ACK, where it would see 44.
  *
  * Receive: every slot of the receive ring holds a VNET_BUF-byte buffer
  * (header and frame; with MRG_RXBUF a large frame spans several), posted
@@ -49,6 +52,8 @@
 #define VIRTIO_NET_F_CSUM		0
 #define VIRTIO_NET_F_GUEST_CSUM		1
 #define VIRTIO_NET_F_MAC		5
+#define VIRTIO_NET_F_GUEST_TSO4		7
+#define VIRTIO_NET_F_GUEST_TSO6		8
 #define VIRTIO_NET_F_HOST_TSO4		11
 #define VIRTIO_NET_F_HOST_TSO6		12
 #define VIRTIO_NET_F_MRG_RXBUF		15
@@ -91,6 +96,8 @@ _Static_assert(sizeof(struct virtio_net_hdr) == 12, "§5.1.6");
 #error "legacy virtio headers are guest-endian: the code assumes little"
 #endif
 #define VNET_VLAN_HLEN		4
+/* Buffers one received frame may span: the largest frame and a header. */
+#define VNET_RX_SEGS		((NIC_FRAME_MAX + VNET_HLEN) / VNET_BUF + 1)
 /* See above; long enough that a host too busy to run QEMU's I/O thread
  * for a while is rarely taken for a lost notification. */
 #define VNET_STALL_NS		(500 * 1000000ULL)
@@ -105,7 +112,6 @@ struct vnet {
 	uint16_t		nrx, ntx;	/* buffers (= queue sizes) */
 	uint16_t		*tx_next;	/* slot chains, free list */
 	uint16_t		tx_free, ntx_free;
-	uint8_t			*rx_big;	/* a merged frame, reassembled */
 	bool			mrg;
 	uint16_t		hlen;		/* header bytes: 12, legacy 10 */
 	bool			link_up;
@@ -155,41 +161,6 @@ alloc_pages(unsigned int n)
 		}
 	}
 	return pages;
-}
-
-/* Internet checksum (RFC 1071) of n bytes, folded, not complemented. */
-static uint16_t
-csum_fold(const uint8_t *p, size_t n)
-{
-	uint64_t s = 0;
-	size_t i;
-
-	for (i = 0; i + 1 < n; i += 2)
-		s += (uint32_t)p[i] << 8 | p[i + 1];
-	if (n & 1)
-		s += (uint32_t)p[n - 1] << 8;
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)s;
-}
-
-/*
- * Complete a partial checksum (NEEDS_CSUM, §5.1.6.2): the field at
- * start + off already holds the pseudo-header sum; sum from start to the
- * end and store the complement there.  False if it lies outside.
- */
-static bool
-csum_complete(uint8_t *frame, size_t len, unsigned int start,
-    unsigned int off)
-{
-	uint16_t c;
-
-	if (start >= len || off + 2 > len - start)
-		return false;
-	c = (uint16_t)~csum_fold(frame + start, len - start);
-	frame[start + off] = (uint8_t)(c >> 8);
-	frame[start + off + 1] = (uint8_t)c;
-	return true;
 }
 
 static int
@@ -383,17 +354,28 @@ link_state(struct vnet *v)
 /*
  * One received chain starting with buf (len bytes used): hand its frame
  * to the stack and re-post its buffers.  With MRG_RXBUF the frame may
- * continue in num_buffers - 1 more used buffers, gathered into rx_big.
+ * continue in num_buffers - 1 more used buffers; the stack gets them as
+ * one list and copies the frame out of them once.
+ *
+ * Checksums: DATA_VALID says the device checked the frame's TCP/UDP
+ * checksum; NEEDS_CSUM says the frame never left its host and carries
+ * only a partial one (§5.1.6.4: a Linux host's own TCP to a tap, merged
+ * TCP frames included).  Either way the data is good and the stack need
+ * not check it (csum_ok); the partial sum is never completed, as Linux
+ * takes a received CHECKSUM_PARTIAL packet as checked
+ * (skb_csum_unnecessary).  Both are only possible with GUEST_CSUM; a
+ * NEEDS_CSUM frame without it is dropped.
  */
 static void
 rx_one(struct vnet *v, uint8_t *buf, uint32_t len)
 {
 	struct virtio_net_hdr h;
-	uint8_t *frame, *more;
+	struct nic_seg seg[VNET_RX_SEGS];
+	uint8_t *more[VNET_RX_SEGS], *b;
 	uint32_t mlen;
 	size_t flen;
-	int nbuf = 1, i, csum_ok = 0;
-	bool bad = false;
+	int nbuf = 1, n = 1, i;
+	bool bad = false, csum_ok;
 
 	memset(&h, 0, sizeof(h));
 	memcpy(&h, buf, v->hlen);
@@ -403,41 +385,36 @@ rx_one(struct vnet *v, uint8_t *buf, uint32_t len)
 		bad = true;
 		len = v->hlen;
 	}
-	frame = buf + v->hlen;
-	flen = len - v->hlen;
-	if (nbuf > 1) {
-		memcpy(v->rx_big, frame, flen);
-		for (i = 1; i < nbuf; i++) {
-			more = virtq_get(&v->rxq, &mlen);
-			if (more == NULL) {	/* device broke the rule */
-				bad = true;
-				break;
-			}
-			if (mlen > VNET_BUF || flen + mlen > NIC_FRAME_MAX)
-				bad = true;
-			else
-				memcpy(v->rx_big + flen, more, mlen);
-			flen += mlen;
-			(void)rx_post(v, more);
+	seg[0].base = buf + v->hlen;
+	seg[0].len = flen = len - v->hlen;
+	/* Every used buffer of the chain is taken, even when it is bad. */
+	for (i = 1; i < nbuf; i++) {
+		b = virtq_get(&v->rxq, &mlen);
+		if (b == NULL) {		/* device broke the rule */
+			bad = true;
+			break;
 		}
-		frame = v->rx_big;
+		if (mlen > VNET_BUF || n == VNET_RX_SEGS) {
+			bad = true;
+			(void)rx_post(v, b);
+			continue;
+		}
+		seg[n].base = more[n] = b;
+		seg[n++].len = mlen;
+		flen += mlen;
 	}
-	if (!bad && flen >= NIC_ETH_HLEN) {
-		if (h.flags & VNET_HDR_F_NEEDS_CSUM)
-			csum_ok = csum_complete(frame, flen, h.csum_start,
-			    h.csum_offset);
-		else if ((h.flags & VNET_HDR_F_DATA_VALID) &&
-		    (v->nic.features & NIC_F_RX_CSUM))
-			csum_ok = 1;
-		if (!(h.flags & VNET_HDR_F_NEEDS_CSUM) || csum_ok) {
-			v->nic.rx_frames++;
-			nic_input(&v->nic, frame, flen, csum_ok);
-		} else {
-			v->nic.rx_drops++;
-		}
+	csum_ok = (h.flags & (VNET_HDR_F_NEEDS_CSUM | VNET_HDR_F_DATA_VALID)) &&
+	    (v->nic.features & NIC_F_RX_CSUM);
+	if ((h.flags & VNET_HDR_F_NEEDS_CSUM) && !csum_ok)
+		bad = true;
+	if (!bad && flen >= NIC_ETH_HLEN && flen <= NIC_FRAME_MAX) {
+		v->nic.rx_frames++;
+		nic_input(&v->nic, seg, n, csum_ok);
 	} else {
 		v->nic.rx_drops++;
 	}
+	for (i = 1; i < n; i++)
+		(void)rx_post(v, more[i]);
 	(void)rx_post(v, buf);
 }
 
@@ -527,7 +504,6 @@ vnet_free(struct vnet *v)
 	free_pages(v->rx_pages, v->nrx);
 	free_pages(v->tx_pages, v->ntx);
 	kfree(v->tx_next);
-	kfree(v->rx_big);
 	kfree(v);
 }
 
@@ -546,6 +522,8 @@ feature_names(uint64_t f, char *buf, size_t size)
 		{ VIRTIO_NET_F_GUEST_CSUM, "GUEST_CSUM" },
 		{ VIRTIO_NET_F_HOST_TSO4, "HOST_TSO4" },
 		{ VIRTIO_NET_F_HOST_TSO6, "HOST_TSO6" },
+		{ VIRTIO_NET_F_GUEST_TSO4, "GUEST_TSO4" },
+		{ VIRTIO_NET_F_GUEST_TSO6, "GUEST_TSO6" },
 	};
 	size_t i, o = 0;
 
@@ -567,6 +545,8 @@ vnet_setup(struct vnet *v, const char **what)
 	    VIRTIO_BIT(VIRTIO_NET_F_CSUM) | VIRTIO_BIT(VIRTIO_NET_F_GUEST_CSUM) |
 	    VIRTIO_BIT(VIRTIO_NET_F_HOST_TSO4) |
 	    VIRTIO_BIT(VIRTIO_NET_F_HOST_TSO6);
+	const uint64_t gtso = VIRTIO_BIT(VIRTIO_NET_F_GUEST_TSO4) |
+	    VIRTIO_BIT(VIRTIO_NET_F_GUEST_TSO6);
 	uint64_t need = 0;
 	unsigned int i;
 	int r;
@@ -581,7 +561,17 @@ vnet_setup(struct vnet *v, const char **what)
 	*what = d->legacy ? "feature negotiation (a legacy device needs "
 	    "ANY_LAYOUT)" : "feature negotiation (needs VERSION_1: a modern "
 	    "device)";
-	r = virtio_negotiate(d, want, need);
+	r = virtio_negotiate(d, want | gtso, need);
+	/*
+	 * Merged frames need MRG_RXBUF's buffer chains (without it the
+	 * driver would have to post 65562-byte buffers, §5.1.6.3.1), and
+	 * GUEST_TSO needs GUEST_CSUM (§5.1.3.1).  A device offering one
+	 * but not the others is negotiated again, from reset, without it.
+	 */
+	if (r == 0 && (d->features & gtso) && (~d->features &
+	    (VIRTIO_BIT(VIRTIO_NET_F_MRG_RXBUF) |
+	    VIRTIO_BIT(VIRTIO_NET_F_GUEST_CSUM))) != 0)
+		r = virtio_negotiate(d, want, need);
 	if (r != 0)
 		return r;
 	v->hlen = VNET_HLEN;
@@ -633,9 +623,8 @@ vnet_setup(struct vnet *v, const char **what)
 	v->rx_pages = alloc_pages(v->nrx);
 	v->tx_pages = alloc_pages(v->ntx);
 	v->tx_next = kmalloc(v->ntx * sizeof(*v->tx_next));
-	v->rx_big = v->mrg ? kmalloc(NIC_FRAME_MAX) : NULL;
 	if (v->rx_pages == NULL || v->tx_pages == NULL ||
-	    v->tx_next == NULL || (v->mrg && v->rx_big == NULL))
+	    v->tx_next == NULL)
 		return -ENOMEM;
 	for (i = 0; i < v->ntx; i++)
 		v->tx_next[i] = (uint16_t)(i + 1 < v->ntx ? i + 1 : TX_NONE);

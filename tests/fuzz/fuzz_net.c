@@ -273,9 +273,11 @@ fake_tx(struct nic *nic, const struct nic_seg *seg, int nseg,
 static int
 fake_rx_poll(struct nic *nic, int budget)
 {
+	struct nic_seg seg = { rx_frame, rx_len };
+
 	if (rx_frame == NULL || budget < 1)
 		return 0;
-	nic_input(nic, rx_frame, rx_len, 0);
+	nic_input(nic, &seg, 1, 0);
 	rx_frame = NULL;
 	return 1;
 }
