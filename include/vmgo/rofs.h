@@ -12,7 +12,8 @@
  *	string table		names, each NUL-terminated, at strings_off
  *	data			file contents (as they are, or deflated:
  *				ROFS_F_DEFLATE) and symlink targets at
- *				data_off, each ROFS_DATA_ALIGN-aligned
+ *				data_off; each ROFS_DATA_ALIGN-aligned
+ *				but deflate streams, which are packed
  *
  * Entries form a tree: entry 0 is the root directory ("/").  Every other
  * entry names its parent (a directory with a smaller index); entries are
@@ -35,7 +36,9 @@
 #define ROFS_MAGIC_LO		0x474d5600	/* its halves, for 32-bit */
 #define ROFS_MAGIC_HI		0x53464f52	/* boot code (boot/long.S) */
 #define ROFS_VERSION		2	/* 2: ROFS_F_DEFLATE, zsize */
-#define ROFS_DATA_ALIGN		16	/* file data and targets start here */
+#define ROFS_DATA_ALIGN		16	/* uncompressed file data and
+					   symlink targets start at
+					   multiples of it */
 #define ROFS_MAX_SIZE		(3ULL << 30)	/* whole blob: below 4 GiB */
 #define ROFS_MAX_ENTRIES	(1U << 20)
 #define ROFS_NAME_MAX		255	/* OpenBSD NAME_MAX */

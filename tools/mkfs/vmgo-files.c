@@ -494,7 +494,10 @@ layout(void)
 		if ((n->mode & ROFS_S_IFMT) != ROFS_S_IFDIR) {
 			if (n->src != NULL)
 				try_deflate(n);
-			data_size = align_up(data_size, ROFS_DATA_ALIGN);
+			/* Streams are only ever decoded: no alignment. */
+			if (n->z == NULL)
+				data_size = align_up(data_size,
+				    ROFS_DATA_ALIGN);
 			n->data = data_size;
 			data_size += stored_size(n);
 			continue;
