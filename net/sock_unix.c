@@ -17,6 +17,13 @@
  * A datagram to a full receiver fails with ENOBUFS, as OpenBSD's
  * sbappendaddr failure does, so nothing waits on a socket it does not
  * own.  Everything runs under the net core lock (net/socket.h).
+ *
+ * Passed fds (SCM_RIGHTS) travel as file references on the record they
+ * came with; the receiver's recvmsg installs them as new fds (one fd
+ * table: a dup).  Records dropped with files still on them (read past,
+ * flushed, closed) park on unix_dead until sock_unix_reap releases the
+ * files without the core lock.  As on BSD without its garbage
+ * collector, a socket whose own fd sits in its queue is never freed.
  */
 #include "kernel.h"
 #include <sys/socket.h>
@@ -42,8 +49,14 @@ struct unix_rec {
 	size_t		cap;		/* room in data */
 	const char	*from;		/* a datagram's named sender, or NULL
 					   (kept in data past cap) */
+	struct sock_fds	fds;		/* files passed with the record */
 	unsigned char	data[];
 };
+
+/* Records whose passed files wait to be released with the core lock
+ * dropped (sock_unix_reap): the last reference to a socket's file would
+ * take the lock again. */
+static struct unix_rec *unix_dead;
 
 struct sock_unix {
 	struct socket	*peer;		/* where sends go; NULL: none or gone */
@@ -131,7 +144,8 @@ unp(struct socket *so)
 	return so->pcb.unp;
 }
 
-/* Drop the first record of so's queue. */
+/* Drop the first record of so's queue; its files, if any, wait in
+ * unix_dead. */
 static void
 unix_pop(struct socket *so)
 {
@@ -141,23 +155,61 @@ unix_pop(struct socket *so)
 	if (r->next == NULL)
 		unp(so)->tail = NULL;
 	so->rcv_cc -= r->len - r->off;
-	kfree(r);
+	if (r->fds.n > 0) {
+		r->next = unix_dead;
+		unix_dead = r;
+	} else {
+		kfree(r);
+	}
+}
+
+/* See socket.h. */
+void
+sock_fds_release(struct sock_fds *fds)
+{
+	int i;
+
+	for (i = 0; i < fds->n; i++)
+		file_release(fds->fps[i]);
+	kfree(fds->fps);
+	fds->n = 0;
+}
+
+/* See socket.h. */
+void
+sock_unix_reap(void)
+{
+	struct unix_rec *r, *next;
+
+	if (__atomic_load_n(&unix_dead, __ATOMIC_RELAXED) == NULL)
+		return;
+	net_lock();
+	r = unix_dead;
+	unix_dead = NULL;
+	net_unlock();
+	for (; r != NULL; r = next) {
+		next = r->next;
+		sock_fds_release(&r->fds);
+		kfree(r);
+	}
 }
 
 /*
  * Queue n bytes of iov from offset off at dst: one record, except that
- * stream bytes first fill the last record's room.  from: the sender's
- * name for a datagram, or NULL.  The bytes queued, or -ENOBUFS when none
- * could be.
+ * stream bytes without files first fill the last record's room unless
+ * it carries files.  from: the sender's name for a datagram, or NULL.
+ * fds: files that go with the bytes (taken over when queued), or NULL.
+ * The bytes queued, or -ENOBUFS when none could be.
  */
 static long
 unix_append(struct socket *dst, const struct iovec *iov, size_t off,
-    size_t n, const char *from)
+    size_t n, const char *from, struct sock_fds *fds)
 {
 	struct unix_rec *t = unp(dst)->tail, *r;
 	size_t c = 0, cap, flen = from != NULL ? strlen(from) + 1 : 0;
 
-	if (dst->type == SOCK_STREAM && t != NULL) {
+	if (dst->type == SOCK_STREAM && t != NULL && t->fds.n == 0 &&
+	    fds == NULL) {
 		c = MIN(t->cap - t->len, n);
 		iov_move(iov, off, t->data + t->len, c, true);
 		t->len += c;
@@ -174,6 +226,11 @@ unix_append(struct socket *dst, const struct iovec *iov, size_t off,
 	r->off = 0;
 	r->cap = cap;
 	r->from = NULL;
+	r->fds.n = 0;
+	if (fds != NULL) {
+		r->fds = *fds;		/* the record owns them now */
+		fds->n = 0;
+	}
 	iov_move(iov, off + c, r->data, n - c, true);
 	if (from != NULL)
 		r->from = memcpy(r->data + cap, from, flen);
@@ -378,9 +435,11 @@ unix_dest(struct socket *so, const struct sock_addr *to,
 	return 0;
 }
 
-static long
-unix_send(struct socket *so, const struct iovec *iov, int iovcnt, int flags,
-    const struct sock_addr *to, bool nonblock)
+/* See socket.h.  The files go with the first bytes queued. */
+long
+sock_unix_send(struct socket *so, const struct iovec *iov, int iovcnt,
+    int flags, const struct sock_addr *to, bool nonblock,
+    struct sock_fds *fds)
 {
 	struct socket *dst = NULL;
 	size_t total = iov_total(iov, iovcnt), done = 0;
@@ -400,14 +459,14 @@ unix_send(struct socket *so, const struct iovec *iov, int iovcnt, int flags,
 			n = MIN(MAX(space, 0), (long)(total - done));
 			if (n > 0)
 				n = unix_append(dst, iov, done, (size_t)n,
-				    NULL);
+				    NULL, done == 0 ? fds : NULL);
 			if (n < 0)
 				return done > 0 ? (long)done : n;
 			done += (size_t)n;
 		} else if (space >= (long)total || unp(dst)->head == NULL) {
 			n = unix_append(dst, iov, 0, total, so->type ==
 			    SOCK_DGRAM && unp(so)->name[0] != '\0' ?
-			    unp(so)->name : NULL);
+			    unp(so)->name : NULL, fds);
 			if (n < 0)
 				return n;
 			done = total;
@@ -426,9 +485,11 @@ unix_send(struct socket *so, const struct iovec *iov, int iovcnt, int flags,
 	}
 }
 
-static long
-unix_recv(struct socket *so, const struct iovec *iov, int iovcnt, int *flags,
-    struct sock_addr *from, bool nonblock)
+/* See socket.h.  Stream bytes come up to the next record with files,
+ * so that these arrive with their first byte. */
+long
+sock_unix_recv(struct socket *so, const struct iovec *iov, int iovcnt,
+    int *flags, struct sock_addr *from, bool nonblock, struct sock_fds *fds)
 {
 	struct unix_rec *r, *next;
 	size_t total = iov_total(iov, iovcnt), done = 0, c;
@@ -455,6 +516,10 @@ unix_recv(struct socket *so, const struct iovec *iov, int iovcnt, int *flags,
 	if (from != NULL)
 		strlcpy(from->path, r->from != NULL ? r->from : "",
 		    SOCK_PATH_MAX);
+	if (fds != NULL && r->fds.n > 0 && !peek) {
+		*fds = r->fds;
+		r->fds.n = 0;
+	}
 	if (so->type != SOCK_STREAM) {
 		/* One message; what does not fit is lost (OpenBSD
 		 * soreceive on a PR_ATOMIC protocol). */
@@ -467,6 +532,8 @@ unix_recv(struct socket *so, const struct iovec *iov, int iovcnt, int *flags,
 	} else {
 		for (; r != NULL && done < total; r = next) {
 			next = r->next;
+			if (r->fds.n > 0 && done > 0)
+				break;
 			c = MIN(total - done, r->len - r->off);
 			iov_move(iov, done, r->data + r->off, c, false);
 			done += c;
@@ -484,6 +551,22 @@ unix_recv(struct socket *so, const struct iovec *iov, int iovcnt, int *flags,
 			sock_event(unp(so)->peer, FILE_EV_WRITE);
 	}
 	return (long)done;
+}
+
+static long
+unix_send(struct socket *so, const struct iovec *iov, int iovcnt, int flags,
+    const struct sock_addr *to, bool nonblock)
+{
+	return sock_unix_send(so, iov, iovcnt, flags, to, nonblock, NULL);
+}
+
+/* Files of a record read this way are closed, as OpenBSD's
+ * unp_dispose does. */
+static long
+unix_recv(struct socket *so, const struct iovec *iov, int iovcnt, int *flags,
+    struct sock_addr *from, bool nonblock)
+{
+	return sock_unix_recv(so, iov, iovcnt, flags, from, nonblock, NULL);
 }
 
 static int

@@ -359,14 +359,17 @@ sock_unaccept(struct socket *so, struct file *fp)
 /* See socket.h. */
 long
 sock_send(struct socket *so, const struct iovec *iov, int iovcnt, int flags,
-    const struct sock_addr *to, bool nonblock)
+    const struct sock_addr *to, bool nonblock, struct sock_fds *fds)
 {
 	long r;
 
 	if (flags & MSG_DONTWAIT)
 		nonblock = true;
 	net_lock();
-	r = so->proto->send(so, iov, iovcnt, flags, to, nonblock);
+	if (fds != NULL)
+		r = sock_unix_send(so, iov, iovcnt, flags, to, nonblock, fds);
+	else
+		r = so->proto->send(so, iov, iovcnt, flags, to, nonblock);
 	net_unlock();
 	return r;
 }
@@ -374,7 +377,7 @@ sock_send(struct socket *so, const struct iovec *iov, int iovcnt, int flags,
 /* See socket.h. */
 long
 sock_recv(struct socket *so, const struct iovec *iov, int iovcnt, int *flags,
-    struct sock_addr *from, bool nonblock)
+    struct sock_addr *from, bool nonblock, struct sock_fds *fds)
 {
 	long r;
 
@@ -383,8 +386,14 @@ sock_recv(struct socket *so, const struct iovec *iov, int iovcnt, int *flags,
 	if (*flags & MSG_OOB)
 		return -EINVAL;		/* no out-of-band data, as BSD */
 	net_lock();
-	r = so->proto->recv(so, iov, iovcnt, flags, from, nonblock);
+	if (fds != NULL)
+		r = sock_unix_recv(so, iov, iovcnt, flags, from, nonblock,
+		    fds);
+	else
+		r = so->proto->recv(so, iov, iovcnt, flags, from, nonblock);
 	net_unlock();
+	if (so->domain == AF_UNIX)
+		sock_unix_reap();
 	return r;
 }
 
@@ -399,6 +408,8 @@ sock_shutdown(struct socket *so, int how)
 	net_lock();
 	r = so->proto->shutdown(so, how);
 	net_unlock();
+	if (so->domain == AF_UNIX)
+		sock_unix_reap();
 	return r;
 }
 
@@ -629,7 +640,8 @@ sock_read(struct file *fp, void *buf, size_t n, int64_t *off)
 	struct iovec iov = { buf, n };
 	int flags = 0;
 
-	return sock_recv(fp->priv, &iov, 1, &flags, NULL, file_nonblock(fp));
+	return sock_recv(fp->priv, &iov, 1, &flags, NULL, file_nonblock(fp),
+	    NULL);
 }
 
 static long
@@ -637,7 +649,7 @@ sock_write(struct file *fp, const void *buf, size_t n, int64_t *off)
 {
 	struct iovec iov = { (void *)(uintptr_t)buf, n };
 
-	return sock_send(fp->priv, &iov, 1, 0, NULL, file_nonblock(fp));
+	return sock_send(fp->priv, &iov, 1, 0, NULL, file_nonblock(fp), NULL);
 }
 
 static int
@@ -684,6 +696,8 @@ sock_close(struct file *fp)
 	so->proto->detach(so);
 	list_remove(&so->all_link);
 	net_unlock();
+	if (so->domain == AF_UNIX)
+		sock_unix_reap();
 	kfree(so);
 }
 

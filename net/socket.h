@@ -165,6 +165,28 @@ extern const struct sock_proto sock_udp_proto;
 extern const struct sock_proto sock_unix_proto;
 
 /* sock_unix.c: AF_UNIX sockets */
+/* Open files passed along with data (SCM_RIGHTS), a reference each. */
+struct sock_fds {
+	struct file	**fps;		/* kmalloc'ed array */
+	int		n;
+};
+/* Drop the references and the array.  Not with the core lock held. */
+void	sock_fds_release(struct sock_fds *fds);
+/*
+ * The protocol's send and recv with files (core lock held).  send: fds
+ * (n > 0) go with the data and are taken over (fds->n becomes 0) once it
+ * is queued.  recv: fds (n 0 on entry) gets the files that came with
+ * what was read; files read past by a recv without fds are closed.
+ */
+long	sock_unix_send(struct socket *so, const struct iovec *iov,
+	    int iovcnt, int flags, const struct sock_addr *to, bool nonblock,
+	    struct sock_fds *fds);
+long	sock_unix_recv(struct socket *so, const struct iovec *iov,
+	    int iovcnt, int *flags, struct sock_addr *from, bool nonblock,
+	    struct sock_fds *fds);
+/* Release the files of records dropped with the core lock held (a
+ * close, shutdown or read of them).  Core lock not held. */
+void	sock_unix_reap(void);
 /*
  * socketpair(2) without the fds: two connected AF_UNIX sockets of type
  * (SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET) in fps[0], fps[1].  0 or the
@@ -210,10 +232,13 @@ int	sock_accept(struct socket *so, bool nonblock, bool child_nonblock,
 /* No fd was free for the file accept gave: the connection goes back to
  * the head of so's queue (BSD keeps it queued on EMFILE), fp is dropped. */
 void	sock_unaccept(struct socket *so, struct file *fp);
+/* send/recv: fds NULL, or files to pass (AF_UNIX: sock_unix_send). */
 long	sock_send(struct socket *so, const struct iovec *iov, int iovcnt,
-	    int flags, const struct sock_addr *to, bool nonblock);
+	    int flags, const struct sock_addr *to, bool nonblock,
+	    struct sock_fds *fds);
 long	sock_recv(struct socket *so, const struct iovec *iov, int iovcnt,
-	    int *flags, struct sock_addr *from, bool nonblock);
+	    int *flags, struct sock_addr *from, bool nonblock,
+	    struct sock_fds *fds);
 int	sock_shutdown(struct socket *so, int how);
 int	sock_name(struct socket *so, struct sock_addr *a, bool peer);
 int	sock_setopt(struct socket *so, int level, int name, const void *val,

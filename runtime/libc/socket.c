@@ -331,12 +331,87 @@ shutdown(int fd, int how)
 	return (int)ret_errno(r);
 }
 
-/* ctl: control data came along; only AF_UNIX would carry it (SCM_RIGHTS),
- * which vmgo does not pass: EOPNOTSUPP rather than a silent loss. */
+/*
+ * The files of msg's control data, one SCM_RIGHTS message of fds as
+ * OpenBSD's unp_internalize takes it, as references in fds.  0, -EINVAL
+ * (another kind of message, a bad length), -EBADF, -ENOMEM.
+ */
+static int
+ctl_in(const struct msghdr *msg, struct sock_fds *fds)
+{
+	const unsigned char *p = msg->msg_control;
+	struct cmsghdr cm;
+	size_t i, n;
+	int fd;
+
+	if (p == NULL || msg->msg_controllen < sizeof(cm))
+		return -EINVAL;
+	memcpy(&cm, p, sizeof(cm));
+	if (cm.cmsg_level != SOL_SOCKET || cm.cmsg_type != SCM_RIGHTS ||
+	    cm.cmsg_len < CMSG_LEN(0) || cm.cmsg_len > msg->msg_controllen)
+		return -EINVAL;
+	n = (cm.cmsg_len - CMSG_LEN(0)) / sizeof(int);
+	if (n == 0)
+		return 0;
+	fds->fps = kmalloc(n * sizeof(*fds->fps));
+	if (fds->fps == NULL)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		memcpy(&fd, p + CMSG_LEN(0) + i * sizeof(int), sizeof(fd));
+		fds->fps[fds->n] = fd_get(fd);
+		if (fds->fps[fds->n] == NULL) {
+			sock_fds_release(fds);
+			return -EBADF;
+		}
+		fds->n++;
+	}
+	return 0;
+}
+
+/*
+ * The received files as new fds (FD_CLOEXEC with cloexec) in one
+ * SCM_RIGHTS message in msg's control buffer; those that do not fit or
+ * find no free fd are closed and MSG_CTRUNC is set in *flags (OpenBSD
+ * unp_externalize).  Returns the control length.
+ */
+static socklen_t
+ctl_out(struct msghdr *msg, struct sock_fds *fds, bool cloexec, int *flags)
+{
+	unsigned char *p = msg->msg_control;
+	struct cmsghdr cm;
+	size_t room = 0, n = 0;
+	int i, fd;
+
+	if (fds->n == 0)
+		return 0;
+	if (p != NULL && msg->msg_controllen >= CMSG_LEN(0))
+		room = (msg->msg_controllen - CMSG_LEN(0)) / sizeof(int);
+	for (i = 0; i < fds->n; i++) {
+		fd = n < room ? fd_install(fds->fps[i], 0, cloexec) : -1;
+		if (fd < 0) {
+			file_release(fds->fps[i]);
+			*flags |= MSG_CTRUNC;
+			continue;
+		}
+		memcpy(p + CMSG_LEN(0) + n++ * sizeof(int), &fd, sizeof(fd));
+	}
+	kfree(fds->fps);
+	if (n == 0)
+		return 0;
+	cm.cmsg_len = CMSG_LEN(n * sizeof(int));
+	cm.cmsg_level = SOL_SOCKET;
+	cm.cmsg_type = SCM_RIGHTS;
+	memcpy(p, &cm, sizeof(cm));
+	return MIN(CMSG_SPACE(n * sizeof(int)), msg->msg_controllen);
+}
+
+/* msg: sendmsg's, for its control data, which only AF_UNIX sockets take
+ * (SCM_RIGHTS); inet sockets ignore it. */
 static long
 do_send(int fd, const struct iovec *iov, int iovcnt, int flags,
-    const void *to, socklen_t tolen, bool ctl)
+    const void *to, socklen_t tolen, const struct msghdr *msg)
 {
+	struct sock_fds fds = { NULL, 0 };
 	struct sock_arg a;
 	struct socket *so;
 	struct file *fp;
@@ -347,8 +422,8 @@ do_send(int fd, const struct iovec *iov, int iovcnt, int flags,
 	r = sock_get(fd, &fp, &so);
 	if (r < 0)
 		return r;
-	if (ctl && so->domain == AF_UNIX)
-		r = -EOPNOTSUPP;
+	if (msg != NULL && msg->msg_controllen > 0 && so->domain == AF_UNIX)
+		r = ctl_in(msg, &fds);
 	if (r == 0 && to != NULL) {
 		r = sock_arg(so, to, tolen, &a);
 		if (r == 0 && a.a.family == AF_UNSPEC)
@@ -356,15 +431,21 @@ do_send(int fd, const struct iovec *iov, int iovcnt, int flags,
 	}
 	if (r == 0)
 		r = sock_send(so, iov, iovcnt, flags, to != NULL ? &a.a : NULL,
-		    file_nonblock(fp));
+		    file_nonblock(fp), fds.n > 0 ? &fds : NULL);
+	if (fds.n > 0)
+		sock_fds_release(&fds);	/* not sent */
 	file_release(fp);
 	return r;
 }
 
+/* msg: recvmsg's, to get the files passed (AF_UNIX) in its control
+ * buffer; msg_controllen is set. */
 static long
 do_recv(int fd, const struct iovec *iov, int iovcnt, int *flags, void *from,
-    socklen_t *fromlenp)
+    socklen_t *fromlenp, struct msghdr *msg)
 {
+	struct sock_fds fds = { NULL, 0 };
+	bool cloexec = (*flags & MSG_CMSG_CLOEXEC) != 0, want;
 	struct sock_arg a;
 	struct socket *so;
 	struct file *fp;
@@ -375,14 +456,19 @@ do_recv(int fd, const struct iovec *iov, int iovcnt, int *flags, void *from,
 	r = sock_get(fd, &fp, &so);
 	if (r < 0)
 		return r;
+	want = msg != NULL && msg->msg_controllen > 0 &&
+	    so->domain == AF_UNIX;
 	a.a.path = a.path;		/* AF_UNIX: the sender's name */
-	r = sock_recv(so, iov, iovcnt, flags, &a.a, file_nonblock(fp));
+	r = sock_recv(so, iov, iovcnt, flags, &a.a, file_nonblock(fp),
+	    want ? &fds : NULL);
 	if (r >= 0 && from != NULL && fromlenp != NULL) {
 		if (so->type == SOCK_DGRAM)
 			sock_out(so, &a.a, from, fromlenp);
 		else
 			*fromlenp = 0;	/* a stream names no sender */
 	}
+	if (r >= 0 && msg != NULL)
+		msg->msg_controllen = ctl_out(msg, &fds, cloexec, flags);
 	file_release(fp);
 	return r;
 }
@@ -398,7 +484,7 @@ sendto(int fd, const void *buf, size_t len, int flags,
 {
 	struct iovec iov = { (void *)(uintptr_t)buf, len };
 
-	return ret_errno(do_send(fd, &iov, 1, flags, to, tolen, false));
+	return ret_errno(do_send(fd, &iov, 1, flags, to, tolen, NULL));
 }
 
 /*
@@ -412,22 +498,24 @@ recvfrom(int fd, void *buf, size_t len, int flags, struct sockaddr *from,
 {
 	struct iovec iov = { buf, len };
 
-	return ret_errno(do_recv(fd, &iov, 1, &flags, from, fromlenp));
+	return ret_errno(do_recv(fd, &iov, 1, &flags, from, fromlenp, NULL));
 }
 
-/* sendmsg(2): sendto with an iovec array; control data is ignored on
- * inet sockets and refused (EOPNOTSUPP) on AF_UNIX ones. */
+/* sendmsg(2): sendto with an iovec array; control data: one SCM_RIGHTS
+ * message on an AF_UNIX socket (else EINVAL), ignored on inet ones. */
 ssize_t
 sendmsg(int fd, const struct msghdr *msg, int flags)
 {
 	if (msg == NULL)
 		return ret_errno(-EFAULT);
 	return ret_errno(do_send(fd, msg->msg_iov, (int)msg->msg_iovlen,
-	    flags, msg->msg_name, msg->msg_namelen, msg->msg_controllen > 0));
+	    flags, msg->msg_name, msg->msg_namelen, msg));
 }
 
-/* recvmsg(2): recvfrom with an iovec array; no control data comes back;
- * msg_flags gets MSG_TRUNC for a cut datagram. */
+/* recvmsg(2): recvfrom with an iovec array; msg_flags gets MSG_TRUNC
+ * for a cut datagram.  Control data: the fds passed to an AF_UNIX socket
+ * (FD_CLOEXEC with MSG_CMSG_CLOEXEC; MSG_CTRUNC when they do not fit),
+ * none otherwise. */
 ssize_t
 recvmsg(int fd, struct msghdr *msg, int flags)
 {
@@ -436,10 +524,8 @@ recvmsg(int fd, struct msghdr *msg, int flags)
 	if (msg == NULL)
 		return ret_errno(-EFAULT);
 	r = do_recv(fd, msg->msg_iov, (int)msg->msg_iovlen, &flags,
-	    msg->msg_name, &msg->msg_namelen);
-	if (r >= 0) {
-		msg->msg_controllen = 0;
+	    msg->msg_name, &msg->msg_namelen, msg);
+	if (r >= 0)
 		msg->msg_flags = flags;
-	}
 	return ret_errno(r);
 }

@@ -3,7 +3,8 @@
 // node there, "unixgram" with ReadFromUnix/WriteToUnix and message
 // boundaries, "unixpacket", refused dials, EOF after close and CloseWrite,
 // EPIPE, a read deadline, syscall.Socketpair of each type, MSG_PEEK and
-// MSG_TRUNC, and several goroutines over several connections at once.
+// MSG_TRUNC, fd passing (SCM_RIGHTS), and several goroutines over
+// several connections at once.
 package main
 
 import (
@@ -263,9 +264,6 @@ func pair() {
 		check(string(buf[:n]) == want, "type %d read %q want %q", typ, buf[:n], want)
 		t, err := syscall.GetsockoptInt(fds[1], syscall.SOL_SOCKET, syscall.SO_TYPE)
 		check(err == nil && t == typ, "SO_TYPE %d %v", t, err)
-		// Passing fds (SCM_RIGHTS) is refused, not lost silently.
-		err = syscall.Sendmsg(fds[0], []byte("x"), syscall.UnixRights(fds[0]), nil, 0)
-		check(errors.Is(err, syscall.EOPNOTSUPP), "SCM_RIGHTS: %v", err)
 		syscall.Close(fds[0])
 		if typ != syscall.SOCK_DGRAM {
 			if typ == syscall.SOCK_STREAM {
@@ -298,6 +296,68 @@ func pair() {
 	c1.Close()
 	_, err = syscall.Socketpair(syscall.AF_INET, syscall.SOCK_STREAM, 0)
 	check(err != nil, "AF_INET socketpair succeeded")
+}
+
+// rights: an fd passed (SCM_RIGHTS) over a pair of each type arrives
+// as a new fd for the same open file; one not read for is closed with
+// its data (net's TestUnixConnReadMsgUnixSCMRightsCloseOnExec checks
+// MSG_CMSG_CLOEXEC); a control
+// buffer too short for two fds gets one and MSG_CTRUNC.
+func rights() {
+	name := "/tmp/net-unix.rights"
+	for _, typ := range []int{syscall.SOCK_STREAM, syscall.SOCK_DGRAM, syscall.SOCK_SEQPACKET} {
+		f, err := os.Create(name)
+		if !must(err, "create") {
+			return
+		}
+		fds, err := syscall.Socketpair(syscall.AF_UNIX, typ, 0)
+		if !must(err, "socketpair for rights") {
+			return
+		}
+		err = syscall.Sendmsg(fds[0], []byte("f"), syscall.UnixRights(int(f.Fd())), nil, 0)
+		must(err, "sendmsg SCM_RIGHTS")
+		f.Close() // the one in flight keeps the file open
+		oob := make([]byte, syscall.CmsgSpace(4))
+		buf := make([]byte, 8)
+		n, oobn, flags, _, err := syscall.Recvmsg(fds[1], buf, oob, syscall.MSG_CMSG_CLOEXEC)
+		if must(err, "recvmsg SCM_RIGHTS") {
+			check(n == 1 && buf[0] == 'f' && flags&syscall.MSG_CTRUNC == 0, "type %d: %d %q flags %#x", typ, n, buf[:n], flags)
+			scms, err := syscall.ParseSocketControlMessage(oob[:oobn])
+			var got []int
+			if err == nil && len(scms) == 1 {
+				got, err = syscall.ParseUnixRights(&scms[0])
+			}
+			if check(err == nil && len(got) == 1, "type %d: rights %v %v", typ, got, err); len(got) == 1 {
+				g := os.NewFile(uintptr(got[0]), "passed")
+				g.WriteString("through the passed fd")
+				g.Close()
+				b, _ := os.ReadFile(name)
+				check(string(b) == "through the passed fd", "type %d: file has %q", typ, b)
+			}
+		}
+		// Two fds, room for one; then one read past by read(2).
+		err = syscall.Sendmsg(fds[0], []byte("2"), syscall.UnixRights(0, 1), nil, 0)
+		must(err, "sendmsg two fds")
+		n, oobn, flags, _, err = syscall.Recvmsg(fds[1], buf, oob[:syscall.CmsgLen(4)], 0)
+		if must(err, "recvmsg two fds") {
+			scms, _ := syscall.ParseSocketControlMessage(oob[:oobn])
+			check(len(scms) == 1 && flags&syscall.MSG_CTRUNC != 0, "type %d: short control: %d messages, flags %#x", typ, len(scms), flags)
+			if len(scms) == 1 {
+				got, _ := syscall.ParseUnixRights(&scms[0])
+				for _, fd := range got {
+					syscall.Close(fd)
+				}
+			}
+		}
+		syscall.Sendmsg(fds[0], []byte("3"), syscall.UnixRights(0), nil, 0)
+		n, err = syscall.Read(fds[1], buf)
+		check(n == 1 && buf[0] == '3' && err == nil, "type %d: read past rights: %d %v", typ, n, err)
+		syscall.Close(fds[0])
+		syscall.Close(fds[1])
+		os.Remove(name)
+	}
+	err := syscall.Sendmsg(1, []byte("x"), syscall.UnixRights(0), nil, 0)
+	check(err != nil, "SCM_RIGHTS on a non-socket succeeded")
 }
 
 // concurrent: 8 clients at once, each 50 request/response rounds on its
@@ -357,6 +417,7 @@ func main() {
 	gram()
 	packet()
 	pair()
+	rights()
 	concurrent()
 	if failed > 0 {
 		fmt.Printf("net-unix: %d checks failed\n", failed)
