@@ -62,25 +62,8 @@ func qmpNMI(path string) error {
 }
 
 // qmpAnswer reads QMP messages until the answer to cmd: asynchronous
-// events ({"event": ...}) may come first.
+// events ({"event": ...}) may come first (qmpResult, profile.go).
 func qmpAnswer(dec *json.Decoder, cmd string) error {
-	for {
-		var m struct {
-			Return json.RawMessage `json:"return"`
-			Error  *struct {
-				Class string `json:"class"`
-				Desc  string `json:"desc"`
-			} `json:"error"`
-			Event string `json:"event"`
-		}
-		if err := dec.Decode(&m); err != nil {
-			return fmt.Errorf("QMP %s: %v", cmd, err)
-		}
-		switch {
-		case m.Error != nil:
-			return fmt.Errorf("QMP %s: %s: %s", cmd, m.Error.Class, m.Error.Desc)
-		case m.Return != nil:
-			return nil
-		}
-	}
+	_, err := qmpResult(dec, cmd)
+	return err
 }

@@ -3,11 +3,9 @@
 package main
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -264,42 +262,19 @@ func captureStderr(t *testing.T, f func()) string {
 }
 
 // fakeQMP serves one QMP conversation on a unix socket the way QEMU does
-// (greeting, negotiation, an event before an answer) and records the
-// commands it got.
+// (greeting, negotiation, an event before an answer; serveQMP) and
+// records the commands it got.
 func fakeQMP(t *testing.T, nmiError bool) (string, <-chan []string) {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), "qmp.sock")
-	l, err := net.Listen("unix", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { l.Close() })
-	got := make(chan []string, 1)
-	go func() {
-		c, err := l.Accept()
-		if err != nil {
-			got <- nil
-			return
+	return serveQMP(t, func(c io.Writer, cmd string) bool {
+		switch {
+		case strings.Contains(cmd, "inject-nmi") && nmiError:
+			fmt.Fprint(c, `{"error": {"class": "GenericError", "desc": "no NMI here"}}`+"\r\n")
+		case strings.Contains(cmd, "inject-nmi"):
+			fmt.Fprint(c, `{"timestamp": {"seconds": 1, "microseconds": 2}, "event": "RESUME"}`+"\r\n")
+			fmt.Fprint(c, `{"return": {}}`+"\r\n")
 		}
-		defer c.Close()
-		var cmds []string
-		fmt.Fprint(c, `{"QMP": {"version": {"qemu": {"micro": 0, "minor": 2, "major": 7}}, "capabilities": ["oob"]}}`+"\r\n")
-		sc := bufio.NewScanner(c)
-		for sc.Scan() {
-			cmds = append(cmds, sc.Text())
-			switch {
-			case strings.Contains(sc.Text(), "qmp_capabilities"):
-				fmt.Fprint(c, `{"return": {}}`+"\r\n")
-			case strings.Contains(sc.Text(), "inject-nmi") && nmiError:
-				fmt.Fprint(c, `{"error": {"class": "GenericError", "desc": "no NMI here"}}`+"\r\n")
-			case strings.Contains(sc.Text(), "inject-nmi"):
-				fmt.Fprint(c, `{"timestamp": {"seconds": 1, "microseconds": 2}, "event": "RESUME"}`+"\r\n")
-				fmt.Fprint(c, `{"return": {}}`+"\r\n")
-			}
-		}
-		got <- cmds
-	}()
-	return path, got
+		return false
+	})
 }
 
 func TestQMPNMI(t *testing.T) {

@@ -84,7 +84,9 @@ type runConfig struct {
 	gdbPort  int    // > 0: gdb stub on 127.0.0.1:gdbPort, CPU stopped at reset
 	net      netConfig
 	qmp      string // path of a QMP socket QEMU creates ("" none): the hang key
-	extra    []string
+	// profileQMP: a second QMP socket ("" none), vmgo run -profile's.
+	profileQMP string
+	extra      []string
 	// tcgFences: one vCPU under TCG needs maxcpus=2 for the guest's
 	// memory fences to be kept (see smpArg).
 	tcgFences bool
@@ -177,6 +179,9 @@ func qemuArgs(c runConfig) []string {
 	args = append(args, rngArgs(c.machine)...)
 	if c.qmp != "" {
 		args = append(args, "-qmp", "unix:"+escapeOpt(c.qmp)+",server=on,wait=off")
+	}
+	if c.profileQMP != "" {
+		args = append(args, "-qmp", "unix:"+escapeOpt(c.profileQMP)+",server=on,wait=off")
 	}
 	args = append(args, "-kernel", c.image, "-append", c.cmdline)
 	if c.gdbPort > 0 {

@@ -39,7 +39,7 @@ const runUsageTail = `
 environment: VMGO_QEMU (QEMU binary), VMGO_ACCEL (kvm, tcg, auto).
 exit status: the program's; 124 after -timeout; 125 when vmgo or QEMU
 failed or the guest stopped without reporting a status; 2 for a malformed
--net or -p.
+-net or -p, or a -profile FILE that cannot be created.
 hang key: Ctrl-\ (SIGQUIT) makes the guest print every thread's state and
 carry on; twice within a second stops it.
 `
@@ -65,6 +65,8 @@ type runOptions struct {
 	netMode  string   // -net: "" (user), user, none, tap:NAME
 	ports    listFlag // -p, repeatable
 	net      netConfig
+	profile  string // -profile: the report file ("" no profiling)
+	profHz   int    // -profile-hz, clamped to profileHzMin..profileHzMax
 }
 
 var memRE = regexp.MustCompile(`^[0-9]+[KMGTkmgt]?$`)
@@ -93,6 +95,8 @@ func parseRun(name string, argv []string, stderr io.Writer) (o runOptions, image
 	fs.IntVar(&o.gdbPort, "gdb", 0, "start QEMU's gdb stub on 127.0.0.1:PORT and wait for a debugger before the first instruction")
 	fs.StringVar(&o.netMode, "net", "", "network: user (QEMU user networking, the default), none, or tap:NAME (an existing tap device)")
 	fs.Var(&o.ports, "p", "forward a host port to the guest, [HOSTADDR:]HOSTPORT:GUESTPORT[/tcp|/udp]\n(repeatable; HOSTADDR defaults to 127.0.0.1; user networking only)")
+	fs.StringVar(&o.profile, "profile", "", "sample every vCPU's RIP while the guest runs and write a histogram by function to FILE")
+	fs.IntVar(&o.profHz, "profile-hz", profileHzDefault, "samples a second for -profile (1 to 1000)")
 	fs.BoolVar(&o.verbose, "v", false, "print the QEMU command line")
 	fs.BoolVar(&o.dryRun, "n", false, "print the QEMU command line and exit without running it")
 	if err = fs.Parse(argv); err != nil {
@@ -122,6 +126,10 @@ func parseRun(name string, argv []string, stderr io.Writer) (o runOptions, image
 	}
 	if o.net, err = parseNet(o.netMode, o.ports); err != nil {
 		return
+	}
+	var msg string
+	if o.profHz, msg = clampProfileHz(o.profHz); msg != "" {
+		fmt.Fprintf(stderr, "vmgo: %s\n", msg)
 	}
 	rest := fs.Args()
 	if len(rest) == 0 {
@@ -252,10 +260,16 @@ func cmdRun(name string, argv []string) int {
 	}
 	defer os.RemoveAll(qmpDir)
 	qmpPath := filepath.Join(qmpDir, "qmp.sock")
+	// -profile samples through a QMP socket of its own: QEMU serves one
+	// client a socket, and the hang key must still get through.
+	profQMP := ""
+	if o.profile != "" {
+		profQMP = filepath.Join(qmpDir, "profile.sock")
+	}
 	qargs := qemuArgs(runConfig{
 		machine: o.machine, mem: o.mem, smp: o.smp, accel: ac.accel,
 		image: image, cmdline: line, debugcon: dbg, gdbPort: o.gdbPort,
-		net: o.net, qmp: qmpPath, extra: o.qemuArgs,
+		net: o.net, qmp: qmpPath, profileQMP: profQMP, extra: o.qemuArgs,
 		tcgFences: qemuDropsFences(q.version),
 	})
 	if o.verbose || o.dryRun {
@@ -266,12 +280,19 @@ func cmdRun(name string, argv []string) int {
 	if o.dryRun {
 		return 0
 	}
+	var prof *profiler
+	if o.profile != "" {
+		if prof, err = newProfiler(o.profile, image, profQMP, o.profHz); err != nil {
+			fail("%v", err)
+			return exitUsage
+		}
+	}
 	if o.gdbPort != 0 {
 		fmt.Fprintf(os.Stderr, "vmgo: QEMU waits for a debugger on 127.0.0.1:%d; attach with\n"+
 			"  gdb %s -ex 'target remote 127.0.0.1:%d' -ex 'break main.main' -ex continue\n",
 			o.gdbPort, shellQuote([]string{image}), o.gdbPort)
 	}
-	return boot(q.path, qargs, dbg, qmpPath, o.timeout)
+	return boot(q.path, qargs, dbg, qmpPath, o.timeout, prof)
 }
 
 // boot runs QEMU to the end and maps how it ended to an exit status.
@@ -279,8 +300,10 @@ func cmdRun(name string, argv []string) int {
 // a thread dump (an NMI through QMP), a second within hangKeyRepeat stops
 // QEMU.  QEMU itself is started with SIGQUIT ignored, so Ctrl-\ on the
 // terminal, which signals the whole foreground process group, does not
-// kill it.
-func boot(qemuPath string, qargs []string, debugcon, qmp string, timeout time.Duration) int {
+// kill it.  prof (nil: none) samples the guest while QEMU runs and
+// writes its report once QEMU has stopped, however it stopped.
+func boot(qemuPath string, qargs []string, debugcon, qmp string, timeout time.Duration, prof *profiler) int {
+	defer prof.finish() // when QEMU did not start
 	cmd := exec.Command(qemuPath, qargs...)
 	stdin, err := consoleInput(os.Stdin, debugcon)
 	if err != nil {
@@ -308,6 +331,7 @@ func boot(qemuPath string, qargs []string, debugcon, qmp string, timeout time.Du
 	if err != nil {
 		return fail("cannot start %s: %v", qemuPath, err)
 	}
+	prof.begin()
 	if stdin != os.Stdin {
 		stdin.Close() // QEMU holds its own copy of the pipe's read end
 	}
@@ -366,6 +390,7 @@ wait:
 			break wait
 		}
 	}
+	prof.finish()
 
 	if timedOut {
 		fmt.Fprintf(os.Stderr, "vmgo: timeout: the guest was still running after %v; QEMU stopped\n", timeout)
