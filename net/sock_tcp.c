@@ -284,15 +284,8 @@ tcp_accept_cb(void *arg, struct tcp_pcb *pcb, err_t err)
 	tcp_apply_opts(so);
 	/* Count it against the listen backlog until accept(2) takes it. */
 	tcp_backlog_delayed(pcb);
-	so->listener = lso;
-	if (lso->acq_tail != NULL)
-		lso->acq_tail->acq_next = so;
-	else
-		lso->acq_head = so;
-	lso->acq_tail = so;
-	lso->acq_len++;
 	sock_event(so, 0);
-	sock_event(lso, FILE_EV_READ);
+	sock_acq_put(lso, so, false);
 	return ERR_OK;
 }
 
@@ -499,16 +492,10 @@ tcp_connect_op(struct socket *so, const struct sock_addr *a, bool nonblock)
 static int
 tcp_accept_op(struct socket *so, struct socket **childp)
 {
-	struct socket *c = so->acq_head;
+	struct socket *c = sock_acq_take(so);
 
 	if (c == NULL)
 		return -EAGAIN;
-	so->acq_head = c->acq_next;
-	if (so->acq_head == NULL)
-		so->acq_tail = NULL;
-	so->acq_len--;
-	c->acq_next = NULL;
-	c->listener = NULL;
 	if (c->pcb.tcp != NULL)
 		tcp_backlog_accepted(c->pcb.tcp);
 	*childp = c;
@@ -518,15 +505,9 @@ tcp_accept_op(struct socket *so, struct socket **childp)
 static void
 tcp_requeue_op(struct socket *so, struct socket *c)
 {
-	c->acq_next = so->acq_head;
-	so->acq_head = c;
-	if (so->acq_tail == NULL)
-		so->acq_tail = c;
-	so->acq_len++;
-	c->listener = so;
 	if (c->pcb.tcp != NULL)
 		tcp_backlog_delayed(c->pcb.tcp);
-	sock_event(so, FILE_EV_READ);
+	sock_acq_put(so, c, true);
 }
 
 /* Take the pending error, if any: BSD reports it before anything else. */
@@ -884,16 +865,13 @@ tcp_detach(struct socket *so)
 	struct socket *c;
 
 	if (so->state == SS_LISTEN) {
-		while ((c = so->acq_head) != NULL) {
-			so->acq_head = c->acq_next;
+		while ((c = sock_acq_take(so)) != NULL) {
 			pcb = tcp_drop(c);
 			if (pcb != NULL)
 				tcp_abort(pcb);
 			rcvq_free(c);
 			sock_free_child(c);
 		}
-		so->acq_tail = NULL;
-		so->acq_len = 0;
 		if (so->pcb.tcp != NULL) {
 			tcp_arg(so->pcb.tcp, NULL);
 			tcp_accept(so->pcb.tcp, NULL);
