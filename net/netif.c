@@ -96,23 +96,28 @@ nicif_linkoutput(struct netif *netif, struct pbuf *p)
 	r = nic->ops->tx(nic, seg, n, &none);
 	if (flat != NULL)
 		pbuf_free(flat);
+	if (r == -ENOBUFS)
+		ifc->tx_full = true;
 	return r == -ENOBUFS && frame_is_tcp(p) ? ERR_MEM : ERR_OK;
 }
 
-/* nic.h: the driver has room again.  Send what TCP kept back (see
- * nicif_linkoutput), until the ring fills up again. */
+/*
+ * nic.h: the driver has room again.  Send what TCP kept back (see
+ * nicif_linkoutput), until this NIC's ring is full again: a connection
+ * kept back by another NIC, still full, is passed over, not a reason to
+ * stop (this NIC would not call again).
+ */
 void
 nic_tx_room(struct nic *nic)
 {
+	struct net_iface *ifc = nic->stack;
 	struct tcp_pcb *pcb;
 
-	(void)nic;
-	for (pcb = tcp_active_pcbs; pcb != NULL; pcb = pcb->next) {
-		if ((pcb->flags & (TF_NAGLEMEMERR | TF_ACK_NOW)) == 0)
-			continue;
-		if (tcp_output(pcb) == ERR_MEM)
-			break;
-	}
+	ifc->tx_full = false;
+	for (pcb = tcp_active_pcbs; pcb != NULL && !ifc->tx_full;
+	    pcb = pcb->next)
+		if (pcb->flags & (TF_NAGLEMEMERR | TF_ACK_NOW))
+			(void)tcp_output(pcb);
 }
 
 /* netif_add's init callback: describe the device to lwIP. */

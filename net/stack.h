@@ -26,6 +26,7 @@ struct net_iface {
 	bool		dhcp;		/* IPv4 from DHCP */
 	bool		dhcp_told;	/* "no DHCP answer" said once */
 	bool		bound_told;	/* the lease line printed */
+	bool		tx_full;	/* the NIC refused a frame (nic_tx_room) */
 	uint8_t		ip6_plen[LWIP_IPV6_NUM_ADDRESSES];	/* static
 					   prefix lengths, 0: 64 */
 };
