@@ -7,9 +7,10 @@
  * device, which must offer ANY_LAYOUT instead), MAC, STATUS, MRG_RXBUF,
  * EVENT_IDX, and the offloads nic.h can express: CSUM (the device fills
  * in transmit checksums), GUEST_CSUM (it tells us received ones are
- * good), HOST_TSO4/6 (it cuts large TCP frames).  The stack decides
- * whether to use them (struct nic.features).  Also GUEST_TSO4/6, with
- * MRG_RXBUF only: the device may hand us TCP frames of up to 64 KiB that
+ * good, or only partial on frames that never left the host), HOST_TSO4/6
+ * (it cuts large TCP frames).  The stack decides whether to use them
+ * (struct nic.features).  Also GUEST_TSO4/6, with MRG_RXBUF and
+ * GUEST_CSUM only: the device may hand us TCP frames of up to 64 KiB that
  * its host merged or never cut (a Linux host's TSO to a tap), so the
  * stack sees one frame, and sends one ACK, where it would see 44.
  *
