@@ -80,14 +80,15 @@ enosys(const char *name)
 	return -1;
 }
 
-/* kmalloc family over the host heap; host_kmalloc_live counts blocks. */
+/* kmalloc family over the host heap; host_kmalloc_live counts blocks,
+ * atomically: some tests allocate from several threads at once. */
 WEAK void *
 kmalloc(size_t n)
 {
 	void *p = malloc(n != 0 ? n : 1);
 
 	if (p != NULL)
-		host_kmalloc_live++;
+		__atomic_add_fetch(&host_kmalloc_live, 1, __ATOMIC_RELAXED);
 	return p;
 }
 
@@ -114,7 +115,7 @@ kfree(void *p)
 {
 	if (p == NULL)
 		return;
-	host_kmalloc_live--;
+	__atomic_sub_fetch(&host_kmalloc_live, 1, __ATOMIC_RELAXED);
 	free(p);
 }
 
@@ -125,7 +126,7 @@ kmalloc_aligned(size_t n, size_t align)
 	    ALIGN_UP(n != 0 ? n : 1, align));
 
 	if (p != NULL)
-		host_kmalloc_live++;
+		__atomic_add_fetch(&host_kmalloc_live, 1, __ATOMIC_RELAXED);
 	return p;
 }
 
