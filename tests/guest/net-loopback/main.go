@@ -499,16 +499,27 @@ func acceptEMFILE() error {
 		return err
 	}
 	defer c.Close()
+	// Fill the fd table.  Connections of the checks before may still be
+	// closing in their goroutines, and an fd one frees after the fill
+	// lets Accept succeed: fill again until a fill 50 ms after the last
+	// one finds no fd free.
 	var files []*os.File
 	for {
-		f, err := os.Open("/dev/null")
-		if err != nil {
-			if !errors.Is(err, syscall.EMFILE) {
-				return fmt.Errorf("filling the fd table: %v", err)
+		n := len(files)
+		for {
+			f, err := os.Open("/dev/null")
+			if err != nil {
+				if !errors.Is(err, syscall.EMFILE) {
+					return fmt.Errorf("filling the fd table: %v", err)
+				}
+				break
 			}
+			files = append(files, f)
+		}
+		if n > 0 && len(files) == n {
 			break
 		}
-		files = append(files, f)
+		time.Sleep(50 * time.Millisecond)
 	}
 	_, aerr := ln.Accept()
 	for _, f := range files {
