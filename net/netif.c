@@ -19,7 +19,9 @@
 #include "lwip/netif.h"
 #include "lwip/pbuf.h"
 #include "lwip/priv/tcp_priv.h"
+#include "lwip/prot/ethernet.h"
 #include "lwip/prot/ip.h"
+#include "lwip/prot/ip4.h"
 #include "lwip/prot/ip6.h"
 #include "lwip/timeouts.h"
 #include "netif/ethernet.h"
@@ -43,14 +45,16 @@ static char dhcp_hostname[NET_CFG_HOST_MAX];
 static bool
 frame_is_tcp(const struct pbuf *p)
 {
-	const uint8_t *f = p->payload;
+	const struct eth_hdr *e = p->payload;
 
-	if (p->len < NIC_ETH_HLEN + IP6_HLEN)
+	if (p->len < SIZEOF_ETH_HDR + IP6_HLEN)
 		return false;
-	if (f[12] == 0x08 && f[13] == 0x00)		/* IPv4, RFC 791 */
-		return f[NIC_ETH_HLEN + 9] == IP_PROTO_TCP;
-	if (f[12] == 0x86 && f[13] == 0xdd)		/* IPv6, RFC 8200 */
-		return f[NIC_ETH_HLEN + 6] == IP6_NEXTH_TCP;
+	if (e->type == PP_HTONS(ETHTYPE_IP))
+		return IPH_PROTO((const struct ip_hdr *)(e + 1)) ==
+		    IP_PROTO_TCP;
+	if (e->type == PP_HTONS(ETHTYPE_IPV6))
+		return IP6H_NEXTH((const struct ip6_hdr *)(e + 1)) ==
+		    IP6_NEXTH_TCP;
 	return false;
 }
 
