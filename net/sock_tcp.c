@@ -510,19 +510,6 @@ tcp_requeue_op(struct socket *so, struct socket *c)
 	sock_acq_put(so, c, true);
 }
 
-/* Take the pending error, if any: BSD reports it before anything else. */
-static int
-take_error(struct socket *so)
-{
-	int e = so->error;
-
-	if (e != 0) {
-		so->error = 0;
-		sock_event(so, 0);
-	}
-	return e;
-}
-
 static long
 tcp_send_op(struct socket *so, const struct iovec *iov, int iovcnt,
     int flags, const struct sock_addr *to, bool nonblock)
@@ -538,7 +525,7 @@ tcp_send_op(struct socket *so, const struct iovec *iov, int iovcnt,
 		return -EOPNOTSUPP;
 	total = iov_total(iov, iovcnt);
 	for (;;) {
-		e = take_error(so);
+		e = sock_take_error(so);
 		if (e != 0)
 			return done > 0 ? (long)done : -e;
 		if (so->wr_shut || so->state == SS_CLOSED)
@@ -579,11 +566,7 @@ tcp_send_op(struct socket *so, const struct iovec *iov, int iovcnt,
 		/* No room: push out what is queued, then wait for acks. */
 		if (so->state == SS_CONNECTED)
 			tcp_output(pcb);
-		if (nonblock)
-			break;
-		if (deadline == 0)
-			deadline = sock_deadline(so->sndtimeo);
-		if (sock_wait(so, deadline) == -ETIMEDOUT)
+		if (sock_block(so, nonblock, so->sndtimeo, &deadline) < 0)
 			break;
 	}
 	if (done > 0 && so->pcb.tcp != NULL)
@@ -671,7 +654,7 @@ tcp_recv_op(struct socket *so, const struct iovec *iov, int iovcnt,
 			 * a signal (Go never sets it). */
 			break;
 		}
-		e = take_error(so);
+		e = sock_take_error(so);
 		if (e != 0)
 			return -e;
 		if (so->rd_eof || so->rd_shut)
@@ -680,11 +663,7 @@ tcp_recv_op(struct socket *so, const struct iovec *iov, int iovcnt,
 			return -ENOTCONN;
 		if (so->state == SS_CLOSED)
 			return 0;
-		if (nonblock)
-			return -EAGAIN;
-		if (deadline == 0)
-			deadline = sock_deadline(so->rcvtimeo);
-		if (sock_wait(so, deadline) == -ETIMEDOUT)
+		if (sock_block(so, nonblock, so->rcvtimeo, &deadline) < 0)
 			return -EAGAIN;
 	}
 	if (from != NULL)

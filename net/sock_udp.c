@@ -249,11 +249,7 @@ udp_recv_op(struct socket *so, const struct iovec *iov, int iovcnt,
 	while ((d = so->dq_head) == NULL) {
 		if (so->rd_shut)
 			return 0;
-		if (nonblock)
-			return -EAGAIN;
-		if (deadline == 0)
-			deadline = sock_deadline(so->rcvtimeo);
-		if (sock_wait(so, deadline) == -ETIMEDOUT)
+		if (sock_block(so, nonblock, so->rcvtimeo, &deadline) < 0)
 			return -EAGAIN;
 	}
 	len = d->p->tot_len;

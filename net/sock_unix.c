@@ -498,12 +498,9 @@ sock_unix_recv(struct socket *so, const struct iovec *iov, int iovcnt,
 	int e;
 
 	while ((r = unp(so)->head) == NULL) {
-		if (so->error != 0) {
-			e = so->error;
-			so->error = 0;
-			sock_event(so, 0);
+		e = sock_take_error(so);
+		if (e != 0)
 			return -e;
-		}
 		if (so->rd_eof || so->rd_shut)
 			return 0;
 		if (so->type != SOCK_DGRAM && so->state != SS_CONNECTED)

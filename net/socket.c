@@ -56,6 +56,19 @@ sock_wait(struct socket *so, uint64_t deadline)
 
 /* See socket.h. */
 int
+sock_take_error(struct socket *so)
+{
+	int e = so->error;
+
+	if (e != 0) {
+		so->error = 0;
+		sock_event(so, 0);
+	}
+	return e;
+}
+
+/* See socket.h. */
+int
 sock_block(struct socket *so, bool nonblock, uint64_t timeo,
     uint64_t *deadline)
 {
@@ -548,7 +561,6 @@ static int
 sol_getopt(struct socket *so, int name, void *val, unsigned int *len)
 {
 	struct linger l;
-	int e;
 
 	switch (name) {
 	case SO_LINGER:
@@ -567,10 +579,7 @@ sol_getopt(struct socket *so, int name, void *val, unsigned int *len)
 		return put_timeval(val, len, so->rcvtimeo);
 	case SO_ERROR:
 		/* Reading the pending error clears it (BSD sogetopt). */
-		e = so->error;
-		so->error = 0;
-		sock_event(so, 0);
-		return sock_opt_put_int(val, len, e);
+		return sock_opt_put_int(val, len, sock_take_error(so));
 	case SO_TYPE:
 		return sock_opt_put_int(val, len, so->type);
 	case SO_DOMAIN:

@@ -262,6 +262,9 @@ void	sock_event(struct socket *so, uint32_t hint);
 int	sock_wait(struct socket *so, uint64_t deadline);
 /* A deadline timeo ns from now, 0 if timeo is 0. */
 uint64_t sock_deadline(uint64_t timeo);
+/* Take so's pending error (positive errno, 0 none), clearing it: BSD
+ * reports it before anything else.  Core lock held. */
+int	sock_take_error(struct socket *so);
 /* Wait for so to change unless nonblock, the deadline (*deadline, set
  * from timeo on the first call when 0) bounding the waits: 0 to check
  * again, -EAGAIN (nonblock, or the time is up, as SO_RCVTIMEO gives). */
